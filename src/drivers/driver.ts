@@ -1,0 +1,91 @@
+// The one contract every backend (sim, ssh/virsh) fulfils. Drivers do I/O and decide no policy:
+// the executor says what to migrate, how and when; the driver only does it and reports facts.
+import type { MigrationMode } from '../planner/types.ts';
+
+/** Time source: wall time for real hosts, virtual time for the simulator. */
+export interface Clock {
+  nowMs(): number;
+  /** Resolves after ms (virtual or real); rejects with signal.reason when aborted. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export interface VmInfo {
+  name: string;
+  memoryMib: number;
+  vcpus: number;
+  state: 'running' | 'paused' | 'shut off' | 'other';
+}
+
+/** Cumulative byte counters read at one instant. */
+export interface CounterReading {
+  atMs: number;
+  /** The host NIC, host view: tx = sent by the host. */
+  nic: { txBytes: number; rxBytes: number };
+  /** Per VM, guest view: tx = sent by the guest. */
+  vms: Record<string, { txBytes: number; rxBytes: number }>;
+}
+
+export interface SamplingWindow {
+  durationMs: number;
+  intervalMs: number;
+}
+
+export interface MigrationRequest {
+  vm: string;
+  from: string;
+  to: string;
+  mode: MigrationMode;
+  /** 0 = unlimited. */
+  bandwidthMbps: number;
+  maxDowntimeMs: number;
+  autoConverge: boolean;
+  /** Post-copy: switch at once, or after the first pre-copy pass. */
+  postcopySwitch: 'immediate' | 'after-first-pass';
+  /** Keep the domain defined on the destination / undefine it on the source. */
+  persistent: boolean;
+  undefineSource: boolean;
+  /** 1-based attempt number, for the driver's logs and fault injection. */
+  attempt: number;
+}
+
+export interface MigrationProgress {
+  vm: string;
+  phase: 'setup' | 'pre-copy' | 'stop-and-copy' | 'post-copy';
+  memoryTotalBytes: number;
+  memoryRemainingBytes: number;
+  transferredBytes: number;
+  rateMbps: number;
+  iteration: number;
+}
+
+export interface MigrationOutcome {
+  vm: string;
+  mode: MigrationMode;
+  startedMs: number;
+  finishedMs: number;
+  /** Bytes of guest memory (and state) sent over the network, all rounds. */
+  transferredBytes: number;
+  downtimeMs: number;
+  /** Post-copy: when the VM started running on the destination. */
+  switchedAtMs?: number;
+}
+
+/** Where a VM runs after a failed attempt; the executor decides what to do with it. */
+export type VmWhereabouts = 'source' | 'destination' | 'paused-in-postcopy' | 'unknown';
+
+export interface Driver {
+  readonly kind: 'sim' | 'ssh';
+  readonly clock: Clock;
+  /** Opens connections to every host; throws HostUnreachableError naming the first bad one. */
+  connect(hosts: string[]): Promise<void>;
+  /** Domains on the host (running and otherwise). */
+  listVms(host: string): Promise<VmInfo[]>;
+  /** Reads counters every interval over the window (one sampler per host, not per VM). */
+  sampleCounters(host: string, window: SamplingWindow, signal?: AbortSignal): Promise<CounterReading[]>;
+  /**
+   * Migrates one VM. Resolves when the VM runs on the destination and no longer on the source.
+   * Rejects with MigrationFailedError (carrying where the VM is) on failure or abort.
+   */
+  migrate(request: MigrationRequest, onProgress: (p: MigrationProgress) => void, signal: AbortSignal): Promise<MigrationOutcome>;
+  close(): Promise<void>;
+}

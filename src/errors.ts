@@ -1,0 +1,72 @@
+// Errors are values that carry every fact a user needs, and the exit code they map to.
+import type { VmWhereabouts } from './drivers/driver.ts';
+
+export const ExitCode = {
+  ok: 0,
+  migrationsFailed: 2,
+  invalidInputOrUnreachable: 4,
+  badOptions: 5,
+  interrupted: 99,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export class TsmigError extends Error {
+  constructor(message: string, readonly exitCode: ExitCodeValue) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Where in a file something is; line and column are 1-based. */
+export interface SourcePosition {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export function formatPosition(p: SourcePosition): string {
+  return `${p.file}:${p.line}:${p.column}`;
+}
+
+/** The playbook (YAML, schema or meaning) is wrong; each problem names FILE:LINE:COL. */
+export class PlaybookError extends TsmigError {
+  constructor(readonly problems: Array<{ position: SourcePosition; message: string }>) {
+    super(problems.map((p) => `${formatPosition(p.position)}: ${p.message}`).join('\n'), ExitCode.invalidInputOrUnreachable);
+  }
+}
+
+export class HostUnreachableError extends TsmigError {
+  constructor(readonly host: string, detail: string) {
+    super(`host ${host} is unreachable: ${detail}`, ExitCode.invalidInputOrUnreachable);
+  }
+}
+
+export class HostKeyError extends TsmigError {
+  constructor(readonly host: string, detail: string) {
+    super(`host ${host}: ${detail}`, ExitCode.invalidInputOrUnreachable);
+  }
+}
+
+export class UsageError extends TsmigError {
+  constructor(message: string) {
+    super(message, ExitCode.badOptions);
+  }
+}
+
+export class InterruptedError extends TsmigError {
+  constructor(message = 'interrupted') {
+    super(message, ExitCode.interrupted);
+  }
+}
+
+/** One migration attempt failed; `vmOn` says where the VM runs now. */
+export class MigrationFailedError extends TsmigError {
+  constructor(
+    readonly vm: string,
+    message: string,
+    readonly vmOn: VmWhereabouts,
+    readonly retryable = true,
+  ) {
+    super(`${vm}: ${message}`, ExitCode.migrationsFailed);
+  }
+}

@@ -1,0 +1,92 @@
+// The planner's vocabulary. Pure data: the planner reads these and returns a Plan, no I/O.
+
+export type MigrationMode = 'pre-copy' | 'post-copy';
+export type Strategy = 'traffic-sensitive' | 'pre-copy' | 'post-copy';
+export type PlanObjective = 'contention' | 'time';
+
+/** A VM's measured application traffic, in the guest's view (tx = sent by the guest). */
+export interface VmTraffic {
+  vm: string;
+  host: string;
+  txMbps: number;
+  rxMbps: number;
+  memoryMib: number;
+  vcpus?: number;
+  dirtyMibPerS?: number;
+}
+
+/** A host's NIC and its non-VM (background) traffic. */
+export interface HostTraffic {
+  host: string;
+  nicMbps: number;
+  backgroundTxMbps: number;
+  backgroundRxMbps: number;
+  /** Capacity for incoming VMs; absent = unlimited. */
+  memoryMib?: number;
+  vcpus?: number;
+}
+
+/** One VM the playbook asks to move. */
+export interface MoveRequest {
+  vm: string;
+  from: string;
+  /** Candidate destinations; one entry = fixed destination. */
+  to: string[];
+  /** A mode the playbook pins for this VM (overrides the strategy). */
+  pinnedMode?: MigrationMode;
+  /** False when the VM must never risk post-copy (`postcopy: deny`). */
+  postcopyAllowed: boolean;
+}
+
+export interface PlanLimits {
+  maxParallel: number;
+  maxOutboundPerHost: number;
+  maxInboundPerHost: number;
+}
+
+export interface PlanInput {
+  strategy: Strategy;
+  objective: PlanObjective;
+  hosts: HostTraffic[];
+  /** Every VM running on the hosts now, moving or staying. */
+  vms: VmTraffic[];
+  moves: MoveRequest[];
+  limits: PlanLimits;
+  /** Modes the playbook allows at all (constraints.modes). */
+  allowedModes: MigrationMode[];
+}
+
+export interface PlannedMigration {
+  vm: string;
+  from: string;
+  to: string;
+  mode: MigrationMode;
+  /** 0-based wave; migrations of one wave run together. */
+  wave: number;
+  txMbps: number;
+  rxMbps: number;
+  memoryMib: number;
+  /** Why this mode (and destination) was chosen, for people. */
+  reason: string;
+  estimatedDurationS?: number;
+}
+
+/** Contention at one host, per side, in the seed's model. */
+export interface HostContention {
+  host: string;
+  /** Background TX + TX of staying VMs + TX of VMs leaving by pre-copy. */
+  sourceMbps: number;
+  /** Background RX + RX of staying VMs + RX of VMs arriving by post-copy. */
+  destinationMbps: number;
+}
+
+export interface Plan {
+  strategy: Strategy;
+  objective: PlanObjective;
+  /** max over hosts and sides of the contention, all migrations concurrent. */
+  contentionMbps: number;
+  migrations: PlannedMigration[];
+  hosts: HostContention[];
+  waves: number;
+  estimatedTotalTimeS?: number;
+}

@@ -1,0 +1,96 @@
+// The playbook after loading, validation and normalisation: units in names, defaults applied.
+import type { MigrationMode, PlanObjective, Strategy } from '../planner/types.ts';
+import type { SourcePosition } from '../errors.ts';
+
+export type DriverKind = 'sim' | 'ssh';
+
+/** A VM declared in a sim inventory (the sim's ground truth). */
+export interface SimVmSpec {
+  name: string;
+  memoryMib: number;
+  vcpus: number;
+  txMbps: number;
+  rxMbps: number;
+  dirtyMibPerS: number;
+  /** Fault injection: the first N migration attempts of this VM fail. */
+  failMigrations: number;
+}
+
+export interface InventoryHost {
+  name: string;
+  nicMbps: number;
+  /** Capacity for incoming VMs; undefined = unlimited. */
+  memoryMib?: number;
+  vcpus?: number;
+  // ssh driver
+  address: string;
+  port: number;
+  user: string;
+  identityFile?: string;
+  knownHostsFile?: string;
+  /** false only when the inventory says so explicitly (like Ansible's host_key_checking). */
+  hostKeyChecking: boolean;
+  libvirtUri: string;
+  /** Host NIC whose counters are the host's traffic. */
+  nic?: string;
+  /** Address the source uses to reach this host for qemu+ssh:// (defaults to the name). */
+  migrationAddress: string;
+  connectTimeoutMs: number;
+  // sim driver
+  background: { txMbps: number; rxMbps: number };
+  simVms: SimVmSpec[];
+}
+
+export interface Inventory {
+  driver: DriverKind;
+  hosts: InventoryHost[];
+  /** Sim: relative noise on measured rates (0 = exact), and its seed. */
+  simNoise: number;
+  simSeed: number;
+}
+
+export interface MigrationSpec {
+  from: string;
+  /** One destination, several candidates, or every other host not being drained. */
+  to: string[] | 'any';
+  vms: string[] | 'all';
+  /** Pin a mode for these VMs (overrides the strategy). */
+  mode?: MigrationMode;
+  postcopy: 'allow' | 'deny';
+  position: SourcePosition;
+}
+
+export interface Constraints {
+  maxParallel: number;
+  maxOutboundPerHost: number;
+  maxInboundPerHost: number;
+  /** 0 = unlimited. */
+  bandwidthMbps: number;
+  maxDowntimeMs: number;
+  timeoutMs: number;
+  retries: number;
+  retryDelayMs: number;
+  allowedModes: MigrationMode[];
+  autoConverge: boolean;
+  postcopySwitch: 'immediate' | 'after-first-pass';
+  persistent: boolean;
+  undefineSource: boolean;
+}
+
+export interface ReportSettings {
+  path?: string;
+  dir?: string;
+  formats: Array<'json' | 'html' | 'junit' | 'text'>;
+}
+
+export interface Playbook {
+  name: string;
+  file: string;
+  inventory: Inventory;
+  sampling: { durationMs: number; intervalMs: number };
+  strategy: Strategy;
+  objective: PlanObjective;
+  migrations: MigrationSpec[];
+  constraints: Constraints;
+  report: ReportSettings;
+}

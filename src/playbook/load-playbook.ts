@@ -1,0 +1,54 @@
+// playbook file → validated, normalised Playbook. Every problem found names FILE:LINE:COL.
+import { dirname, resolve } from 'node:path';
+import { PlaybookError } from '../errors.ts';
+import { loadYamlFile } from './load-yaml.ts';
+import { inventorySchema, playbookSchema, type RawInventory, type RawPlaybook } from './playbook-schema.ts';
+import { validateAgainstSchema } from './validate-schema.ts';
+import { normalizeInventory } from './normalize-inventory.ts';
+import { normalizePlaybook } from './normalize-playbook.ts';
+import { checkPlaybookMeaning, type Located } from './semantic-check.ts';
+import type { Playbook } from './types.ts';
+
+export interface PlaybookLoadOptions {
+  /** `-i FILE`: an inventory that replaces the playbook's own. */
+  inventoryFile?: string;
+}
+
+export function loadPlaybook(file: string, options: PlaybookLoadOptions = {}): Playbook {
+  const { data, sourceMap } = loadYamlFile(file);
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new PlaybookError([{ position: sourceMap.positionOf(''), message: 'a playbook is a YAML mapping (name:, inventory:, migrations:, …)' }]);
+  }
+  validateAgainstSchema(playbookSchema, data, sourceMap);
+  const raw = data as RawPlaybook;
+
+  const { inventory: rawInventory, located } = resolveInventory(raw, file, sourceMap, options);
+  const inventory = normalizeInventory(rawInventory);
+  const problems = checkPlaybookMeaning(raw, sourceMap, inventory, located);
+  const playbook = normalizePlaybook(raw, file, inventory, sourceMap);
+  if (playbook.sampling.intervalMs <= 0 || playbook.sampling.intervalMs > playbook.sampling.durationMs) {
+    problems.push({ position: sourceMap.positionOf('/sampling'), message: 'sampling.interval must be above 0 and at most sampling.duration' });
+  }
+  if (problems.length > 0) throw new PlaybookError(problems);
+  return playbook;
+}
+
+function resolveInventory(
+  raw: RawPlaybook,
+  file: string,
+  playbookMap: Located['sourceMap'],
+  options: PlaybookLoadOptions,
+): { inventory: RawInventory; located: Located } {
+  const path = options.inventoryFile ?? (typeof raw.inventory === 'string' ? resolve(dirname(file), raw.inventory) : undefined);
+  if (path !== undefined) return loadInventoryFile(path);
+  if (raw.inventory === undefined || typeof raw.inventory === 'string') {
+    throw new PlaybookError([{ position: playbookMap.positionOf(''), message: 'no inventory: add an inventory: section or file path, or pass -i INVENTORY' }]);
+  }
+  return { inventory: raw.inventory, located: { sourceMap: playbookMap, pointer: '/inventory' } };
+}
+
+export function loadInventoryFile(path: string): { inventory: RawInventory; located: Located } {
+  const { data, sourceMap } = loadYamlFile(path);
+  validateAgainstSchema(inventorySchema, data, sourceMap);
+  return { inventory: data as RawInventory, located: { sourceMap, pointer: '' } };
+}

@@ -1,0 +1,158 @@
+// The playbook's JSON Schema: the one source of truth for its shape. The raw types below are
+// derived from it, and schemas/playbook.schema.json is generated from it (`npm run schema`;
+// a unit test fails when the published file drifts).
+import type { FromSchema } from 'json-schema-to-ts';
+
+/** Host and VM names: no shell metacharacters can get in. */
+export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
+/** `500ms`, `30s`, `2m`, `1h`, or a bare number of seconds. */
+export const DURATION_PATTERN = '^[0-9]+(\\.[0-9]+)?(ms|s|m|h)?$';
+
+const duration = {
+  oneOf: [
+    { type: 'string', pattern: DURATION_PATTERN },
+    { type: 'number', minimum: 0 },
+  ],
+  description: 'A duration: 500ms, 30s, 2m, 1h, or a number of seconds.',
+} as const;
+
+const mbps = { type: 'number', minimum: 0, description: 'Megabits per second.' } as const;
+const mode = { enum: ['pre-copy', 'post-copy'] } as const;
+const name = { type: 'string', pattern: NAME_PATTERN } as const;
+
+const simVm = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['memory_mib'],
+  properties: {
+    memory_mib: { type: 'integer', minimum: 1 },
+    vcpus: { type: 'integer', minimum: 1 },
+    tx_mbps: mbps,
+    rx_mbps: mbps,
+    dirty_mib_per_s: { type: 'number', minimum: 0 },
+    fail_migrations: { type: 'integer', minimum: 0, description: 'sim: the first N migration attempts fail.' },
+  },
+} as const;
+
+/** Keys a host may carry; `defaults` takes the same ones, minus the sim's VM list. */
+const hostProperties = {
+  nic_mbps: { type: 'number', exclusiveMinimum: 0, description: 'NIC capacity per direction (full duplex).' },
+  memory_mib: { type: 'integer', minimum: 1, description: 'Memory available to incoming VMs.' },
+  vcpus: { type: 'integer', minimum: 1, description: 'vCPUs available to incoming VMs.' },
+  address: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9.:-]{0,252}$' },
+  port: { type: 'integer', minimum: 1, maximum: 65535 },
+  user: { type: 'string', pattern: '^[a-z_][a-z0-9_-]{0,31}$' },
+  identity_file: { type: 'string', minLength: 1 },
+  known_hosts: { type: 'string', minLength: 1 },
+  host_key_checking: { type: 'boolean' },
+  libvirt_uri: { type: 'string', pattern: '^[a-z+]+://[A-Za-z0-9._/:@-]*$' },
+  nic: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,15}$' },
+  migration_address: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9.:-]{0,252}$' },
+  connect_timeout: duration,
+  background: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { tx_mbps: mbps, rx_mbps: mbps },
+    description: 'sim: non-VM traffic on the NIC.',
+  },
+} as const;
+
+export const inventorySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['hosts'],
+  properties: {
+    driver: { enum: ['ssh', 'sim'], description: 'ssh (virsh over SSH, the default) or sim (embedded simulator).' },
+    defaults: { type: 'object', additionalProperties: false, properties: hostProperties },
+    hosts: {
+      type: 'object',
+      minProperties: 1,
+      propertyNames: name,
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          ...hostProperties,
+          vms: { type: 'object', propertyNames: name, additionalProperties: simVm, description: 'sim: VMs running there now.' },
+        },
+      },
+    },
+    sim: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        noise: { type: 'number', minimum: 0, maximum: 1, description: 'Relative noise on measured rates.' },
+        seed: { type: 'integer' },
+      },
+    },
+  },
+} as const;
+
+export const playbookSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://tsmig.invalid/schemas/playbook.schema.json',
+  title: 'tsmig playbook',
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'migrations'],
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 200 },
+    inventory: {
+      oneOf: [{ type: 'string', minLength: 1, description: 'Path to an inventory file, relative to the playbook.' }, inventorySchema],
+    },
+    sampling: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { duration, interval: duration },
+    },
+    strategy: { enum: ['traffic-sensitive', 'pre-copy', 'post-copy'] },
+    objective: { enum: ['contention', 'time'] },
+    migrations: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['from', 'to'],
+        properties: {
+          from: name,
+          to: { oneOf: [name, { type: 'array', minItems: 1, items: name }] },
+          vms: { oneOf: [{ const: 'all' }, { type: 'array', minItems: 1, items: name }] },
+          mode,
+          postcopy: { enum: ['allow', 'deny'] },
+        },
+      },
+    },
+    constraints: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        max_parallel: { type: 'integer', minimum: 1 },
+        max_outbound_per_host: { type: 'integer', minimum: 1 },
+        max_inbound_per_host: { type: 'integer', minimum: 1 },
+        bandwidth_mbps: mbps,
+        max_downtime: duration,
+        timeout: duration,
+        retries: { type: 'integer', minimum: 0, maximum: 100 },
+        retry_delay: duration,
+        modes: { type: 'array', minItems: 1, uniqueItems: true, items: mode },
+        auto_converge: { type: 'boolean' },
+        postcopy_switch: { enum: ['immediate', 'after-first-pass'] },
+        persistent: { type: 'boolean' },
+        undefine_source: { type: 'boolean' },
+      },
+    },
+    report: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        path: { type: 'string', minLength: 1 },
+        dir: { type: 'string', minLength: 1 },
+        formats: { type: 'array', uniqueItems: true, items: { enum: ['json', 'html', 'junit', 'text'] } },
+      },
+    },
+  },
+} as const;
+
+export type RawPlaybook = FromSchema<typeof playbookSchema>;
+export type RawInventory = FromSchema<typeof inventorySchema>;

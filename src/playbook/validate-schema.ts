@@ -1,0 +1,90 @@
+// Checks data against a JSON Schema and turns ajv's findings into FILE:LINE:COL problems.
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { PlaybookError, type SourcePosition } from '../errors.ts';
+import { NAME_PATTERN } from './playbook-schema.ts';
+import { escapePointer, type SourceMap } from './source-map.ts';
+
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+const compiled = new WeakMap<object, ValidateFunction>();
+
+export function validateAgainstSchema(schema: object, data: unknown, sourceMap: SourceMap): void {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    compiled.set(schema, validate);
+  }
+  if (validate(data)) return;
+  const problems = explain(validate.errors ?? [], sourceMap);
+  throw new PlaybookError(problems);
+}
+
+function explain(errors: ErrorObject[], sourceMap: SourceMap): Array<{ position: SourcePosition; message: string }> {
+  // oneOf reports every branch's failure; keep the branch errors that go deepest, drop the umbrella.
+  const useful = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'propertyNames' && e.keyword !== 'if');
+  const kept = preferSpecific(useful.length > 0 ? useful : errors);
+  const seen = new Set<string>();
+  const problems: Array<{ position: SourcePosition; message: string }> = [];
+  for (const error of kept) {
+    const { pointer, atKey, message } = describe(error);
+    const position = sourceMap.positionOf(pointer, atKey);
+    const key = `${position.line}:${position.column}:${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push({ position, message });
+  }
+  return problems.sort((a, b) => a.position.line - b.position.line || a.position.column - b.position.column);
+}
+
+/** Where a type error and a pattern error hit the same node via oneOf, the pattern says more. */
+function preferSpecific(errors: ErrorObject[]): ErrorObject[] {
+  const byPath = new Map<string, ErrorObject[]>();
+  for (const e of errors) byPath.set(pathOf(e), [...(byPath.get(pathOf(e)) ?? []), e]);
+  const paths = [...byPath.keys()];
+  const result: ErrorObject[] = [];
+  for (const [path, group] of byPath) {
+    const specific = group.filter((e) => e.keyword !== 'type' && e.keyword !== 'const');
+    if (specific.length > 0) result.push(...specific);
+    // A bare type mismatch from the branch not taken says nothing when a deeper error explains more.
+    else if (!paths.some((p) => p.startsWith(`${path}/`))) result.push(...group.slice(0, 1));
+  }
+  return result;
+}
+
+function pathOf(e: ErrorObject): string {
+  return e.propertyName !== undefined ? `${e.instancePath}/${escapePointer(e.propertyName)}` : e.instancePath;
+}
+
+function describe(e: ErrorObject): { pointer: string; atKey: boolean; message: string } {
+  const where = e.instancePath === '' ? 'playbook' : e.instancePath.slice(1).replace(/\//g, '.');
+  if (e.propertyName !== undefined) {
+    return {
+      pointer: pathOf(e),
+      atKey: true,
+      message: `${JSON.stringify(e.propertyName)} is not a valid name: use letters, digits, '.', '_' and '-' (pattern ${NAME_PATTERN})`,
+    };
+  }
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String(e.params.additionalProperty);
+      return { pointer: `${e.instancePath}/${escapePointer(key)}`, atKey: true, message: `unknown key ${JSON.stringify(key)} in ${where}` };
+    }
+    case 'required':
+      return { pointer: e.instancePath, atKey: false, message: `${where} needs the key ${JSON.stringify(e.params.missingProperty)}` };
+    case 'pattern':
+      return { pointer: e.instancePath, atKey: false, message: `${where}: ${describePattern(String(e.params.pattern))}` };
+    case 'enum':
+      return {
+        pointer: e.instancePath,
+        atKey: false,
+        message: `${where} must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
+      };
+    default:
+      return { pointer: e.instancePath, atKey: false, message: `${where} ${e.message ?? 'is invalid'}` };
+  }
+}
+
+function describePattern(pattern: string): string {
+  if (pattern === NAME_PATTERN) return `not a valid name: use letters, digits, '.', '_' and '-' (pattern ${pattern})`;
+  if (pattern.includes('ms|s|m|h')) return 'not a duration: write e.g. 500ms, 30s, 2m or 1h';
+  return `does not match ${pattern}`;
+}

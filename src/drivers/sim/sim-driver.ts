@@ -1,0 +1,137 @@
+// The embedded simulator as a Driver: same contract as the ssh driver, virtual time, no hypervisor.
+import { HostUnreachableError, MigrationFailedError } from '../../errors.ts';
+import type { Inventory } from '../../playbook/types.ts';
+import type { CounterReading, Driver, MigrationOutcome, MigrationProgress, MigrationRequest, SamplingWindow, VmInfo } from '../driver.ts';
+import { createRandom } from '../../util/random.ts';
+import { BYTES_PER_MIB, SimWorld, type SimMigration } from './sim-world.ts';
+import { VirtualClock } from './virtual-clock.ts';
+
+/** How often a running migration reports progress, in virtual time. */
+const PROGRESS_INTERVAL_MS = 1000;
+
+export interface SimDriver extends Driver {
+  readonly kind: 'sim';
+  readonly clock: VirtualClock;
+  readonly world: SimWorld;
+}
+
+export function createSimDriver(inventory: Inventory): SimDriver {
+  const clock = new VirtualClock();
+  const world = new SimWorld(inventory);
+  clock.attach(world);
+  const random = createRandom(inventory.simSeed);
+  const hostNames = new Set(inventory.hosts.map((h) => h.name));
+
+  const requireHost = (host: string): void => {
+    if (!hostNames.has(host)) throw new HostUnreachableError(host, 'not in the simulated inventory');
+  };
+
+  return {
+    kind: 'sim',
+    clock,
+    world,
+
+    async connect(hosts: string[]): Promise<void> {
+      hosts.forEach(requireHost);
+    },
+
+    async listVms(host: string): Promise<VmInfo[]> {
+      requireHost(host);
+      return [...world.vms.values()]
+        .filter((vm) => vm.host === host)
+        .map((vm) => ({ name: vm.spec.name, memoryMib: vm.spec.memoryMib, vcpus: vm.spec.vcpus, state: vm.state }));
+    },
+
+    async sampleCounters(host: string, window: SamplingWindow, signal?: AbortSignal): Promise<CounterReading[]> {
+      requireHost(host);
+      // Noise perturbs each interval's byte counts, like real traffic jitter; counters stay monotonic.
+      const noisy = new Map<string, { txBytes: number; rxBytes: number; lastTx: number; lastRx: number }>();
+      const jitter = (delta: number): number => Math.max(0, delta * (1 + inventory.simNoise * (2 * random() - 1)));
+      const read = (): CounterReading => {
+        const h = world.hosts.get(host)!;
+        const reading: CounterReading = { atMs: clock.nowMs(), nic: { txBytes: h.nicTxBytes, rxBytes: h.nicRxBytes }, vms: {} };
+        for (const vm of world.vms.values()) {
+          if (vm.host !== host) continue;
+          const n = noisy.get(vm.spec.name) ?? { txBytes: vm.txBytes, rxBytes: vm.rxBytes, lastTx: vm.txBytes, lastRx: vm.rxBytes };
+          n.txBytes += jitter(vm.txBytes - n.lastTx);
+          n.rxBytes += jitter(vm.rxBytes - n.lastRx);
+          n.lastTx = vm.txBytes;
+          n.lastRx = vm.rxBytes;
+          noisy.set(vm.spec.name, n);
+          reading.vms[vm.spec.name] = { txBytes: n.txBytes, rxBytes: n.rxBytes };
+        }
+        return reading;
+      };
+      const readings = [read()];
+      const ticks = Math.max(1, Math.round(window.durationMs / window.intervalMs));
+      for (let i = 0; i < ticks; i++) {
+        await clock.sleep(window.intervalMs, signal);
+        readings.push(read());
+      }
+      return readings;
+    },
+
+    migrate(request: MigrationRequest, onProgress: (p: MigrationProgress) => void, signal: AbortSignal): Promise<MigrationOutcome> {
+      requireHost(request.from);
+      requireHost(request.to);
+      const vm = world.vms.get(request.vm);
+      if (!vm) return Promise.reject(new MigrationFailedError(request.vm, 'no such domain', 'unknown', false));
+      if (vm.host !== request.from) {
+        return Promise.reject(new MigrationFailedError(request.vm, `not running on ${request.from} (it is on ${vm.host})`, 'unknown', false));
+      }
+      return new Promise<MigrationOutcome>((resolve, reject) => {
+        let progressTimer: AbortController | undefined = new AbortController();
+        const settle = (): void => {
+          progressTimer?.abort();
+          progressTimer = undefined;
+          if (migration.phase === 'done') {
+            resolve({
+              vm: request.vm,
+              mode: request.mode,
+              startedMs: migration.startedMs,
+              finishedMs: world.nowMs,
+              transferredBytes: Math.round(migration.transferredBytes),
+              downtimeMs: migration.downtimeMs,
+              switchedAtMs: migration.switchedAtMs,
+            });
+          } else {
+            reject(new MigrationFailedError(request.vm, migration.error ?? 'migration failed', 'source'));
+          }
+        };
+        const migration: SimMigration = world.startMigration(request, settle);
+        clock.wake();
+        signal.addEventListener(
+          'abort',
+          () => {
+            // Like domjobabort: refused once a post-copy VM runs on the destination.
+            if (world.abortMigration(migration, `aborted: ${String(signal.reason instanceof Error ? signal.reason.message : signal.reason)}`)) clock.wake();
+          },
+          { once: true },
+        );
+        void reportProgress(migration, progressTimer.signal);
+      });
+
+      async function reportProgress(m: SimMigration, stop: AbortSignal): Promise<void> {
+        const memoryBytes = vm!.spec.memoryMib * BYTES_PER_MIB;
+        try {
+          for (;;) {
+            await clock.sleep(PROGRESS_INTERVAL_MS, stop);
+            onProgress({
+              vm: request.vm,
+              phase: m.phase === 'done' || m.phase === 'failed' ? 'post-copy' : m.phase,
+              memoryTotalBytes: memoryBytes,
+              memoryRemainingBytes: Math.round(m.phaseRemainingBytes),
+              transferredBytes: Math.round(m.transferredBytes),
+              rateMbps: m.rateMbps,
+              iteration: m.iteration,
+            });
+          }
+        } catch {
+          // stopped: the migration settled
+        }
+      }
+    },
+
+    async close(): Promise<void> {},
+  };
+}

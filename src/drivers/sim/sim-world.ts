@@ -1,0 +1,335 @@
+// The simulator's physics: hosts with full-duplex NICs, VMs whose application traffic and whose
+// migration streams are flows sharing each NIC direction max-min fairly, and migrations that
+// progress through pre-copy rounds or post-copy in a piecewise-constant fluid model.
+import type { Inventory, SimVmSpec } from '../../playbook/types.ts';
+import type { MigrationRequest } from '../driver.ts';
+import { allocateMaxMinFair, type FlowDemand } from './max-min-fair.ts';
+import type { Timeline } from './virtual-clock.ts';
+
+export const BYTES_PER_MIB = 1024 * 1024;
+const BITS_PER_BYTE = 8;
+/** Connection set-up and destination QEMU start before memory flows. */
+export const SIM_SETUP_MS = 500;
+/** Device state and the last pages when a post-copy VM switches hosts. */
+export const SIM_POSTCOPY_SWITCH_MS = 20;
+/** With auto-converge, QEMU throttles the guest harder each round; this is the dirty-rate factor per round. */
+const AUTO_CONVERGE_FACTOR = 0.7;
+const EPSILON_BYTES = 1;
+
+export function mbpsToBytesPerMs(mbps: number): number {
+  return (mbps * 1e6) / BITS_PER_BYTE / 1000;
+}
+
+export interface SimHostState {
+  name: string;
+  nicMbps: number;
+  backgroundTxMbps: number;
+  backgroundRxMbps: number;
+  /** Host view: tx = bytes the NIC sent. */
+  nicTxBytes: number;
+  nicRxBytes: number;
+}
+
+export interface SimVmState {
+  spec: SimVmSpec;
+  host: string;
+  state: 'running' | 'paused';
+  /** Guest view. */
+  txBytes: number;
+  rxBytes: number;
+  /** Migration attempts so far (for fault injection). */
+  attempts: number;
+}
+
+export type SimPhase = 'setup' | 'pre-copy' | 'stop-and-copy' | 'post-copy' | 'done' | 'failed';
+
+export interface SimMigration {
+  request: MigrationRequest;
+  phase: SimPhase;
+  startedMs: number;
+  phaseStartedMs: number;
+  /** Bytes left to send in the current phase (or round). */
+  phaseRemainingBytes: number;
+  /** Bytes the guest dirtied during the current pre-copy round. */
+  dirtiedBytes: number;
+  iteration: number;
+  transferredBytes: number;
+  downtimeMs: number;
+  switchedAtMs?: number;
+  /** Bytes after which an injected failure strikes (undefined = none). */
+  failAfterBytes?: number;
+  rateMbps: number;
+  error?: string;
+  /** Called when the migration reaches done or failed. */
+  settle: () => void;
+}
+
+export class SimWorld implements Timeline {
+  readonly hosts = new Map<string, SimHostState>();
+  readonly vms = new Map<string, SimVmState>();
+  readonly migrations = new Set<SimMigration>();
+  nowMs = 0;
+  private appRates = new Map<string, { txMbps: number; rxMbps: number }>();
+
+  constructor(inventory: Inventory) {
+    for (const h of inventory.hosts) {
+      this.hosts.set(h.name, {
+        name: h.name,
+        nicMbps: h.nicMbps,
+        backgroundTxMbps: h.background.txMbps,
+        backgroundRxMbps: h.background.rxMbps,
+        nicTxBytes: 0,
+        nicRxBytes: 0,
+      });
+      for (const spec of h.simVms) this.vms.set(spec.name, { spec, host: h.name, state: 'running', txBytes: 0, rxBytes: 0, attempts: 0 });
+    }
+    this.reallocate();
+  }
+
+  /** Starts a migration; the returned record settles via its `settle` callback. */
+  startMigration(request: MigrationRequest, settle: () => void): SimMigration {
+    const vm = this.vms.get(request.vm);
+    if (!vm) throw new Error(`sim: no VM ${request.vm}`);
+    vm.attempts += 1;
+    const memoryBytes = vm.spec.memoryMib * BYTES_PER_MIB;
+    const migration: SimMigration = {
+      request,
+      phase: 'setup',
+      startedMs: this.nowMs,
+      phaseStartedMs: this.nowMs,
+      phaseRemainingBytes: 0,
+      dirtiedBytes: 0,
+      iteration: 0,
+      transferredBytes: 0,
+      downtimeMs: 0,
+      failAfterBytes: vm.attempts <= vm.spec.failMigrations ? memoryBytes * 0.3 : undefined,
+      rateMbps: 0,
+      settle,
+    };
+    this.migrations.add(migration);
+    this.reallocate();
+    return migration;
+  }
+
+  /** Aborts a migration that has not switched hosts; the VM keeps running on its source. */
+  abortMigration(m: SimMigration, reason: string): boolean {
+    if (m.switchedAtMs !== undefined || m.phase === 'done' || m.phase === 'failed') return false;
+    this.fail(m, reason);
+    return true;
+  }
+
+  nextEventMs(): number {
+    let next = Infinity;
+    for (const m of this.migrations) {
+      if (m.phase === 'setup') next = Math.min(next, m.phaseStartedMs + SIM_SETUP_MS);
+      else if (m.phase !== 'done' && m.phase !== 'failed') {
+        const perMs = mbpsToBytesPerMs(m.rateMbps);
+        if (perMs <= 0) continue;
+        let bytes = m.phaseRemainingBytes;
+        if (m.failAfterBytes !== undefined) bytes = Math.min(bytes, Math.max(0, m.failAfterBytes - m.transferredBytes));
+        next = Math.min(next, this.nowMs + bytes / perMs);
+      }
+    }
+    return next;
+  }
+
+  advanceTo(targetMs: number): void {
+    const dt = targetMs - this.nowMs;
+    if (dt > 0) this.integrate(dt);
+    this.nowMs = Math.max(this.nowMs, targetMs);
+    // Several migrations may reach a milestone at this instant; step until none does.
+    for (let guard = 0; guard < 10_000 && this.processMilestones(); guard++) this.reallocate();
+  }
+
+  /** Current application rates actually achieved (after sharing), per VM. */
+  achievedAppRates(): ReadonlyMap<string, { txMbps: number; rxMbps: number }> {
+    return this.appRates;
+  }
+
+  private integrate(dtMs: number): void {
+    for (const host of this.hosts.values()) {
+      host.nicTxBytes += mbpsToBytesPerMs(this.backgroundRate(host, 'tx')) * dtMs;
+      host.nicRxBytes += mbpsToBytesPerMs(this.backgroundRate(host, 'rx')) * dtMs;
+    }
+    for (const [name, rate] of this.appRates) {
+      const vm = this.vms.get(name);
+      const host = vm && this.hosts.get(vm.host);
+      if (!vm || !host) continue;
+      const tx = mbpsToBytesPerMs(rate.txMbps) * dtMs;
+      const rx = mbpsToBytesPerMs(rate.rxMbps) * dtMs;
+      vm.txBytes += tx;
+      vm.rxBytes += rx;
+      host.nicTxBytes += tx;
+      host.nicRxBytes += rx;
+    }
+    for (const m of this.migrations) {
+      if (m.phase === 'setup' || m.phase === 'done' || m.phase === 'failed') continue;
+      const sent = Math.min(m.phaseRemainingBytes, mbpsToBytesPerMs(m.rateMbps) * dtMs);
+      m.phaseRemainingBytes -= sent;
+      m.transferredBytes += sent;
+      this.hosts.get(m.request.from)!.nicTxBytes += sent;
+      this.hosts.get(m.request.to)!.nicRxBytes += sent;
+      if (m.phase === 'pre-copy') {
+        const vm = this.vms.get(m.request.vm)!;
+        const dirtyPerMs = (vm.spec.dirtyMibPerS * BYTES_PER_MIB * this.throttle(m)) / 1000;
+        m.dirtiedBytes = Math.min(vm.spec.memoryMib * BYTES_PER_MIB, m.dirtiedBytes + dirtyPerMs * dtMs);
+      }
+    }
+  }
+
+  /** Background flows get what is left after nothing: they are flows like any other. */
+  private backgroundRate(host: SimHostState, dir: 'tx' | 'rx'): number {
+    return this.backgroundRates.get(`${host.name}:${dir}`) ?? 0;
+  }
+  private backgroundRates = new Map<string, number>();
+
+  private throttle(m: SimMigration): number {
+    return m.request.autoConverge ? Math.pow(AUTO_CONVERGE_FACTOR, Math.max(0, m.iteration - 1)) : 1;
+  }
+
+  /** Moves migrations whose current step ended to their next; true if any moved. */
+  private processMilestones(): boolean {
+    let moved = false;
+    for (const m of this.migrations) {
+      if (m.phase === 'done' || m.phase === 'failed') continue;
+      if (m.failAfterBytes !== undefined && m.transferredBytes >= m.failAfterBytes - EPSILON_BYTES && m.switchedAtMs === undefined) {
+        this.fail(m, `sim: injected failure (attempt ${this.vms.get(m.request.vm)?.attempts ?? '?'})`);
+        moved = true;
+        continue;
+      }
+      if (m.phase === 'setup') {
+        if (this.nowMs >= m.phaseStartedMs + SIM_SETUP_MS) {
+          this.beginTransfer(m);
+          moved = true;
+        }
+        continue;
+      }
+      if (m.phaseRemainingBytes > EPSILON_BYTES) continue;
+      this.endPhase(m);
+      moved = true;
+    }
+    return moved;
+  }
+
+  private beginTransfer(m: SimMigration): void {
+    const vm = this.vms.get(m.request.vm)!;
+    const memoryBytes = vm.spec.memoryMib * BYTES_PER_MIB;
+    if (m.request.mode === 'post-copy' && m.request.postcopySwitch === 'immediate') {
+      this.switchToDestination(m, memoryBytes);
+      return;
+    }
+    this.enterPhase(m, 'pre-copy', memoryBytes);
+    m.iteration = 1;
+  }
+
+  private endPhase(m: SimMigration): void {
+    const vm = this.vms.get(m.request.vm)!;
+    switch (m.phase) {
+      case 'pre-copy': {
+        if (m.request.mode === 'post-copy') {
+          // after-first-pass: switch now; the pages dirtied meanwhile are pulled after the switch.
+          this.switchToDestination(m, m.dirtiedBytes);
+          return;
+        }
+        const perMs = mbpsToBytesPerMs(m.rateMbps);
+        const fitsInDowntime = perMs > 0 && m.dirtiedBytes / perMs <= m.request.maxDowntimeMs;
+        if (fitsInDowntime || m.dirtiedBytes <= EPSILON_BYTES) {
+          vm.state = 'paused';
+          this.enterPhase(m, 'stop-and-copy', m.dirtiedBytes);
+        } else {
+          const next = m.dirtiedBytes;
+          this.enterPhase(m, 'pre-copy', next);
+          m.iteration += 1;
+        }
+        m.dirtiedBytes = 0;
+        return;
+      }
+      case 'stop-and-copy':
+        m.downtimeMs = this.nowMs - m.phaseStartedMs;
+        vm.host = m.request.to;
+        vm.state = 'running';
+        this.finish(m);
+        return;
+      case 'post-copy':
+        this.finish(m);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private switchToDestination(m: SimMigration, bytesToPull: number): void {
+    const vm = this.vms.get(m.request.vm)!;
+    vm.host = m.request.to;
+    vm.state = 'running';
+    m.switchedAtMs = this.nowMs;
+    m.downtimeMs = SIM_POSTCOPY_SWITCH_MS;
+    this.enterPhase(m, 'post-copy', bytesToPull);
+  }
+
+  private enterPhase(m: SimMigration, phase: SimPhase, bytes: number): void {
+    m.phase = phase;
+    m.phaseStartedMs = this.nowMs;
+    m.phaseRemainingBytes = bytes;
+  }
+
+  private finish(m: SimMigration): void {
+    m.phase = 'done';
+    this.migrations.delete(m);
+    m.settle();
+  }
+
+  private fail(m: SimMigration, reason: string): void {
+    const vm = this.vms.get(m.request.vm);
+    if (vm && m.switchedAtMs === undefined) {
+      vm.host = m.request.from;
+      vm.state = 'running';
+    }
+    m.phase = 'failed';
+    m.error = reason;
+    this.migrations.delete(m);
+    this.reallocate();
+    m.settle();
+  }
+
+  /** Recomputes every flow's rate; call after any change of flows or demands. */
+  reallocate(): void {
+    const flows: FlowDemand[] = [];
+    const owners: Array<{ kind: 'bg'; key: string } | { kind: 'app'; vm: string; dir: 'tx' | 'rx' } | { kind: 'mig'; m: SimMigration }> = [];
+    const capacity = new Map<string, number>();
+    for (const h of this.hosts.values()) {
+      capacity.set(`${h.name}:tx`, h.nicMbps);
+      capacity.set(`${h.name}:rx`, h.nicMbps);
+      for (const dir of ['tx', 'rx'] as const) {
+        flows.push({ demandMbps: dir === 'tx' ? h.backgroundTxMbps : h.backgroundRxMbps, links: [`${h.name}:${dir}`] });
+        owners.push({ kind: 'bg', key: `${h.name}:${dir}` });
+      }
+    }
+    for (const [name, vm] of this.vms) {
+      if (vm.state !== 'running') continue;
+      for (const dir of ['tx', 'rx'] as const) {
+        flows.push({ demandMbps: dir === 'tx' ? vm.spec.txMbps : vm.spec.rxMbps, links: [`${vm.host}:${dir}`] });
+        owners.push({ kind: 'app', vm: name, dir });
+      }
+    }
+    for (const m of this.migrations) {
+      if (m.phase === 'setup' || m.phase === 'done' || m.phase === 'failed') continue;
+      flows.push({ demandMbps: m.request.bandwidthMbps > 0 ? m.request.bandwidthMbps : Infinity, links: [`${m.request.from}:tx`, `${m.request.to}:rx`] });
+      owners.push({ kind: 'mig', m });
+    }
+    const rates = allocateMaxMinFair(flows, capacity);
+    this.backgroundRates = new Map();
+    this.appRates = new Map();
+    for (const m of this.migrations) m.rateMbps = 0;
+    owners.forEach((o, i) => {
+      const r = rates[i] ?? 0;
+      if (o.kind === 'bg') this.backgroundRates.set(o.key, r);
+      else if (o.kind === 'mig') o.m.rateMbps = r;
+      else {
+        const cur = this.appRates.get(o.vm) ?? { txMbps: 0, rxMbps: 0 };
+        cur[o.dir === 'tx' ? 'txMbps' : 'rxMbps'] = r;
+        this.appRates.set(o.vm, cur);
+      }
+    });
+  }
+}

@@ -1,0 +1,327 @@
+// One migration over SSH: `virsh migrate` on the source, progress from domjobinfo polled on the
+// source, the post-copy switch, abort, final stats from where LAB.md says they live, and a check
+// with `virsh list --all` on both hosts of where the VM really is.
+import type { Clock, MigrationOutcome, MigrationProgress, MigrationRequest } from '../driver.ts';
+import { MigrationFailedError } from '../../errors.ts';
+import type { SshPool } from './ssh-pool.ts';
+import { commandLine } from './shell-quote.ts';
+import {
+  migrationDestinationUri,
+  untilInputEnds,
+  virshDomjobabort,
+  virshDomjobinfo,
+  virshEventJobCompleted,
+  virshListAll,
+  virshMigrate,
+  virshMigratePostcopy,
+  virshMigratePostcopyResume,
+  virshMigrateSetMaxDowntime,
+} from './virsh-argv.ts';
+import {
+  parseDomjobinfoRaw,
+  parseJobCompletedEvents,
+  parseListAll,
+  parseMigrateProgressPercents,
+  virshErrorLines,
+  type MigrationJobStats,
+} from './virsh-parse.ts';
+import { isOnDestination, locateVm, type HostListing } from './vm-whereabouts.ts';
+
+export interface SshMigrationSettings {
+  /** domjobinfo polling on the source while pre-copy runs. */
+  progressPollMs: number;
+  /** Faster polling until an immediate post-copy switch is done (the first pass may take < 0.5 s). */
+  switchPollMs: number;
+  /** How long to wait for the job-completed event after `virsh migrate` returned. */
+  finalEventWaitMs: number;
+  /** How long the destination may take to show the domain running after `virsh migrate` returned. */
+  verifyWaitMs: number;
+}
+
+export const defaultSshMigrationSettings: SshMigrationSettings = {
+  progressPollMs: 750,
+  switchPollMs: 200,
+  finalEventWaitMs: 3000,
+  verifyWaitMs: 5000,
+};
+
+export interface SshMigrationContext {
+  pool: SshPool;
+  clock: Clock;
+  log: (line: string) => void;
+  settings: SshMigrationSettings;
+}
+
+function progressOf(vm: string, stats: MigrationJobStats, switched: boolean): MigrationProgress {
+  const total = stats.memoryTotalBytes ?? 0;
+  return {
+    vm,
+    phase: switched ? 'post-copy' : total > 0 ? 'pre-copy' : 'setup',
+    memoryTotalBytes: total,
+    memoryRemainingBytes: stats.memoryRemainingBytes ?? total,
+    transferredBytes: stats.dataProcessedBytes ?? stats.memoryProcessedBytes ?? 0,
+    rateMbps: ((stats.memoryBytesPerS ?? 0) * 8) / 1e6,
+    iteration: stats.memoryIteration ?? 0,
+  };
+}
+
+function isActiveJob(stats: MigrationJobStats): boolean {
+  return stats.jobType === 'unbounded' || stats.jobType === 'bounded';
+}
+
+function reasonText(signal: AbortSignal): string {
+  const r: unknown = signal.reason;
+  return r instanceof Error ? r.message : String(r ?? 'aborted');
+}
+
+export async function migrateOverSsh(
+  ctx: SshMigrationContext,
+  request: MigrationRequest,
+  onProgress: (p: MigrationProgress) => void,
+  signal: AbortSignal,
+): Promise<MigrationOutcome> {
+  const { pool, clock, log, settings } = ctx;
+  const { vm } = request;
+  const source = pool.host(request.from);
+  const destination = pool.host(request.to);
+  const sourceUri = source.libvirtUri;
+  const destinationUri = migrationDestinationUri(destination.migrationAddress, destination.libvirtUri);
+  const tag = `${vm} ${source.name}→${destination.name} (attempt ${request.attempt})`;
+  if (signal.aborted) throw new MigrationFailedError(vm, `not started: ${reasonText(signal)}`, 'source');
+
+  const listings = async (): Promise<[HostListing, HostListing]> => {
+    const list = async (host: string, uri: string): Promise<HostListing> => {
+      try {
+        return parseListAll(await pool.run(host, virshListAll(uri)));
+      } catch (error) {
+        log(`${tag}: cannot list domains on ${host}: ${(error as Error).message}`);
+        return undefined;
+      }
+    };
+    return Promise.all([list(source.name, sourceUri), list(destination.name, destination.libvirtUri)]);
+  };
+
+  // The job-completed event is the only final record after post-copy of a transient domain:
+  // listen before the migration starts.
+  const stopEvents = new AbortController();
+  let eventText = '';
+  let eventsOpen!: () => void;
+  const eventsOpened = new Promise<void>((resolve) => (eventsOpen = resolve));
+  const events = pool
+    .exec(source.name, untilInputEnds(virshEventJobCompleted(sourceUri, vm)), {
+      endInput: stopEvents.signal,
+      onOpen: () => eventsOpen(),
+      onStdout: (chunk) => (eventText += chunk),
+    })
+    .catch((error: Error) => {
+      log(`${tag}: job-completed event monitor failed: ${error.message}`);
+      eventsOpen();
+    });
+  await Promise.race([eventsOpened, clock.sleep(2000)]);
+
+  const startedMs = clock.nowMs();
+  const migrateArgv = virshMigrate(sourceUri, destinationUri, request);
+  log(`${tag}: ${source.name}$ ${commandLine(migrateArgv)}`);
+  let lastPercentLogged = -100;
+  let migrateStderr = '';
+  let migrateEnded = false;
+  const migrateRun = pool
+    .exec(source.name, migrateArgv, {
+      onStderr: (chunk) => {
+        migrateStderr += chunk;
+        const percent = parseMigrateProgressPercents(chunk).at(-1);
+        if (percent !== undefined && percent - lastPercentLogged >= 25) {
+          lastPercentLogged = percent;
+          log(`${tag}: virsh migrate ${percent} %`);
+        }
+      },
+    })
+    // A lost channel is a failed attempt like any other: where the VM is gets checked below.
+    .catch((error: Error) => ({ exitCode: null, stdout: '', stderr: `error: ${error.message}\n`, aborted: false }))
+    .finally(() => (migrateEnded = true));
+
+  let switchedAtMs: number | undefined;
+  let maxDowntimeSet = request.maxDowntimeMs <= 0;
+  let abortSent = false;
+  const wake = new AbortController();
+  const onAbort = (): void => wake.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  void migrateRun.then(onAbort, onAbort);
+
+  try {
+    while (!migrateEnded) {
+      const waitMs = request.mode === 'post-copy' && switchedAtMs === undefined && request.postcopySwitch === 'immediate' ? settings.switchPollMs : settings.progressPollMs;
+      await clock.sleep(waitMs, wake.signal).catch(() => {});
+      if (migrateEnded) break;
+      if (signal.aborted) {
+        if (switchedAtMs !== undefined) {
+          // Neither host has the whole VM after the switch: finishing is the only safe way out.
+          if (!abortSent) log(`${tag}: not aborting (${reasonText(signal)}): post-copy already switched, letting it finish`);
+          abortSent = true;
+        } else if (!abortSent) {
+          abortSent = true;
+          log(`${tag}: aborting (${reasonText(signal)}) with domjobabort`);
+          const r = await pool.exec(source.name, virshDomjobabort(sourceUri, vm));
+          if (r.exitCode !== 0) log(`${tag}: domjobabort: ${virshErrorLines(r.stderr) || `exit ${r.exitCode}`}`);
+        }
+        await Promise.race([migrateRun, clock.sleep(settings.progressPollMs)]);
+        continue;
+      }
+      const job = await pool.exec(source.name, virshDomjobinfo(sourceUri, vm));
+      if (job.exitCode !== 0) continue; // the source domain vanishes around the end (LAB.md)
+      const stats = readStats(job.stdout);
+      if (!stats || !isActiveJob(stats)) continue;
+      safely(() => onProgress(progressOf(vm, stats, switchedAtMs !== undefined)), log);
+      if (!maxDowntimeSet) {
+        maxDowntimeSet = true;
+        const r = await pool.exec(source.name, virshMigrateSetMaxDowntime(sourceUri, vm, request.maxDowntimeMs));
+        if (r.exitCode !== 0) log(`${tag}: migrate-setmaxdowntime ${request.maxDowntimeMs}: ${virshErrorLines(r.stderr) || `exit ${r.exitCode}`}`);
+      }
+      if (request.mode === 'post-copy' && switchedAtMs === undefined && shouldSwitch(request, stats) && !signal.aborted) {
+        const r = await pool.exec(source.name, virshMigratePostcopy(sourceUri, vm));
+        if (r.exitCode === 0) {
+          switchedAtMs = clock.nowMs();
+          log(`${tag}: switched to post-copy after ${switchedAtMs - startedMs} ms`);
+          safely(() => onProgress(progressOf(vm, stats, true)), log);
+        } else {
+          log(`${tag}: migrate-postcopy not accepted yet: ${virshErrorLines(r.stderr) || `exit ${r.exitCode}`}`);
+        }
+      }
+    }
+    const migrated = await migrateRun;
+    const finishedMs = clock.nowMs();
+    const virshError = virshErrorLines(migrated.stderr || migrateStderr);
+
+    if (migrated.exitCode === 0) {
+      const [src, dst] = await waitForDestination(ctx, vm, listings);
+      if (isOnDestination(vm, src, dst)) {
+        const stats = await finalStats(ctx, request, switchedAtMs !== undefined, () => eventText, tag);
+        return outcome(request, startedMs, finishedMs, stats, switchedAtMs);
+      }
+    }
+    const [src, dst] = await listings();
+    const vmOn = locateVm(vm, src, dst, switchedAtMs !== undefined);
+    if (vmOn === 'destination') {
+      log(`${tag}: virsh migrate reported ${virshError || `exit ${migrated.exitCode}`}, but the VM runs on ${destination.name} and not on ${source.name}`);
+      const stats = await finalStats(ctx, request, switchedAtMs !== undefined, () => eventText, tag);
+      return outcome(request, startedMs, finishedMs, stats, switchedAtMs);
+    }
+    const why = abortSent && switchedAtMs === undefined ? `aborted (${reasonText(signal)})` : `virsh migrate failed (${virshError || `exit ${migrated.exitCode ?? 'without status'}`})`;
+    const where = describeWhere(vmOn, source.name, destination.name);
+    let message = `${why}; ${where}`;
+    if (vmOn === 'paused-in-postcopy') {
+      const resume = commandLine(virshMigratePostcopyResume(sourceUri, destinationUri, request));
+      message += `; recover it on ${source.name} with: ${resume}`;
+    }
+    throw new MigrationFailedError(vm, message, vmOn, vmOn === 'source');
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    stopEvents.abort();
+    await events;
+  }
+}
+
+function readStats(stdout: string): MigrationJobStats | undefined {
+  try {
+    return parseDomjobinfoRaw(stdout);
+  } catch {
+    return undefined;
+  }
+}
+
+function shouldSwitch(request: MigrationRequest, stats: MigrationJobStats): boolean {
+  // QEMU refuses the switch until its migration has started (memory_total is 0 while the
+  // destination QEMU is still starting).
+  if (!((stats.memoryTotalBytes ?? 0) > 0)) return false;
+  return request.postcopySwitch === 'immediate' || (stats.memoryIteration ?? 0) >= 2;
+}
+
+function safely(f: () => void, log: (line: string) => void): void {
+  try {
+    f();
+  } catch (error) {
+    log(`progress listener failed: ${(error as Error).message}`);
+  }
+}
+
+function describeWhere(vmOn: string, source: string, destination: string): string {
+  switch (vmOn) {
+    case 'source':
+      return `the VM still runs on ${source}`;
+    case 'paused-in-postcopy':
+      return `the VM is paused mid post-copy (neither ${source} nor ${destination} has all of it)`;
+    default:
+      return `where the VM is could not be established (checked ${source} and ${destination})`;
+  }
+}
+
+async function waitForDestination(
+  ctx: SshMigrationContext,
+  vm: string,
+  listings: () => Promise<[HostListing, HostListing]>,
+): Promise<[HostListing, HostListing]> {
+  const deadline = ctx.clock.nowMs() + ctx.settings.verifyWaitMs;
+  for (;;) {
+    const [src, dst] = await listings();
+    if (isOnDestination(vm, src, dst) || ctx.clock.nowMs() >= deadline) return [src, dst];
+    await ctx.clock.sleep(250);
+  }
+}
+
+/**
+ * Final statistics, from where libvirt 9.0 keeps them (LAB.md): after pre-copy the destination's
+ * --completed; after post-copy of a transient domain only the source's job-completed event; a
+ * persistent source keeps them for --completed --keep-completed.
+ */
+async function finalStats(
+  ctx: SshMigrationContext,
+  request: MigrationRequest,
+  switched: boolean,
+  eventText: () => string,
+  tag: string,
+): Promise<MigrationJobStats | undefined> {
+  const { pool, clock } = ctx;
+  const source = pool.host(request.from);
+  const destination = pool.host(request.to);
+  const fromEvent = async (waitMs: number): Promise<MigrationJobStats | undefined> => {
+    const deadline = clock.nowMs() + waitMs;
+    for (;;) {
+      const event = parseJobCompletedEvents(eventText()).filter((e) => e.domain === request.vm).at(-1);
+      if (event) return event.stats;
+      if (clock.nowMs() >= deadline) return undefined;
+      await clock.sleep(100);
+    }
+  };
+  const completed = async (host: string, uri: string): Promise<MigrationJobStats | undefined> => {
+    const r = await pool.exec(host, virshDomjobinfo(uri, request.vm, { completed: true, keepCompleted: true }));
+    const stats = r.exitCode === 0 ? readStats(r.stdout) : undefined;
+    return stats?.jobType === 'completed' ? stats : undefined;
+  };
+  const sources: Array<() => Promise<MigrationJobStats | undefined>> = switched
+    ? [() => fromEvent(ctx.settings.finalEventWaitMs), () => completed(source.name, source.libvirtUri), () => completed(destination.name, destination.libvirtUri)]
+    : [() => completed(destination.name, destination.libvirtUri), () => fromEvent(ctx.settings.finalEventWaitMs), () => completed(source.name, source.libvirtUri)];
+  for (const read of sources) {
+    const stats = await read();
+    if (stats) return stats;
+  }
+  ctx.log(`${tag}: no final migration statistics found on either host`);
+  return undefined;
+}
+
+function outcome(
+  request: MigrationRequest,
+  startedMs: number,
+  finishedMs: number,
+  stats: MigrationJobStats | undefined,
+  switchedAtMs: number | undefined,
+): MigrationOutcome {
+  return {
+    vm: request.vm,
+    mode: request.mode,
+    startedMs,
+    finishedMs,
+    transferredBytes: stats?.dataProcessedBytes ?? stats?.memoryProcessedBytes ?? 0,
+    downtimeMs: stats?.downtimeMs ?? 0,
+    ...(switchedAtMs !== undefined ? { switchedAtMs } : {}),
+  };
+}

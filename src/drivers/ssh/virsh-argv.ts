@@ -1,0 +1,129 @@
+// Every virsh invocation tsmig runs, as argv arrays (quoted later by shell-quote.ts, nowhere else).
+// Options are the ones libvirt 9.0's virsh accepts (see `virsh migrate --help` / virsh(1)).
+import type { MigrationRequest } from '../driver.ts';
+
+/** virsh reads a leading `-` as an option, so such a domain name would be misread. */
+function domainArg(domain: string): string {
+  if (domain === '' || domain.startsWith('-')) throw new Error(`unusable domain name ${JSON.stringify(domain)}`);
+  return domain;
+}
+
+function virsh(uri: string, ...args: string[]): string[] {
+  return ['virsh', '-c', uri, ...args];
+}
+
+export function virshListAll(uri: string): string[] {
+  return virsh(uri, 'list', '--all');
+}
+
+export function virshDominfo(uri: string, domain: string): string[] {
+  return virsh(uri, 'dominfo', domainArg(domain));
+}
+
+export function virshDomiflist(uri: string, domain: string): string[] {
+  return virsh(uri, 'domiflist', domainArg(domain));
+}
+
+/** Interface counters of every running domain on the host in one call. */
+export function virshDomstatsInterfaces(uri: string): string[] {
+  return virsh(uri, 'domstats', '--interface', '--list-running', '--raw');
+}
+
+/** `iface` may be the vnet name or the MAC. */
+export function virshDomifstat(uri: string, domain: string, iface: string): string[] {
+  return virsh(uri, 'domifstat', domainArg(domain), iface);
+}
+
+export interface DomjobinfoOptions {
+  /** Statistics of the last finished job instead of the running one. */
+  completed?: boolean;
+  /** With `completed`: do not clear them (a second read would otherwise say None). */
+  keepCompleted?: boolean;
+}
+
+export function virshDomjobinfo(uri: string, domain: string, options: DomjobinfoOptions = {}): string[] {
+  const argv = virsh(uri, 'domjobinfo', domainArg(domain), '--rawstats');
+  if (options.completed) argv.push('--completed');
+  if (options.completed && options.keepCompleted) argv.push('--keep-completed');
+  return argv;
+}
+
+const bytesPerMib = 1024 * 1024;
+
+/** virsh's --bandwidth is MiB/s; the playbook's is Mbit/s. Rounded down (never above the limit), at least 1. */
+export function bandwidthMibPerS(bandwidthMbps: number): number {
+  return Math.max(1, Math.floor((bandwidthMbps * 1e6) / 8 / bytesPerMib));
+}
+
+/**
+ * The destination URI for `virsh migrate`: qemu+ssh to the destination's migration address,
+ * keeping the path of its libvirt URI (`qemu:///system` → `/system`).
+ */
+export function migrationDestinationUri(migrationAddress: string, destinationLibvirtUri: string): string {
+  const path = /^[a-z0-9+]+:\/\/[^/]*(\/[^?#]*)/i.exec(destinationLibvirtUri)?.[1] ?? '/system';
+  return `qemu+ssh://${migrationAddress}${path}`;
+}
+
+export type MigrateOptions = Pick<
+  MigrationRequest,
+  'vm' | 'mode' | 'bandwidthMbps' | 'autoConverge' | 'persistent' | 'undefineSource'
+>;
+
+/**
+ * `virsh migrate --live --verbose`, run on the source. Post-copy only enables it (`--postcopy`):
+ * the switch is a separate `migrate-postcopy` (`--postcopy-after-precopy` is far too slow, LAB.md).
+ * Max downtime has no migrate option in 9.0: see virshMigrateSetMaxDowntime.
+ * No --copy-storage-*: guests' disks are shared or absent.
+ */
+export function virshMigrate(sourceUri: string, destinationUri: string, options: MigrateOptions): string[] {
+  const argv = virsh(sourceUri, 'migrate', '--live', '--verbose');
+  if (options.mode === 'post-copy') argv.push('--postcopy');
+  if (options.bandwidthMbps > 0) argv.push('--bandwidth', String(bandwidthMibPerS(options.bandwidthMbps)));
+  if (options.autoConverge) argv.push('--auto-converge');
+  if (options.persistent) argv.push('--persistent');
+  if (options.undefineSource) argv.push('--undefinesource');
+  argv.push(domainArg(options.vm), destinationUri);
+  return argv;
+}
+
+/**
+ * Recovery after a post-copy migration broke after the switch: the same migrate command with
+ * --postcopy-resume (virsh(1)), run on the source.
+ */
+export function virshMigratePostcopyResume(sourceUri: string, destinationUri: string, options: MigrateOptions): string[] {
+  const argv = virshMigrate(sourceUri, destinationUri, { ...options, mode: 'post-copy' });
+  argv.splice(argv.indexOf('--postcopy') + 1, 0, '--postcopy-resume');
+  return argv;
+}
+
+/** Switch a running `--postcopy` migration to post-copy (on the source). */
+export function virshMigratePostcopy(uri: string, domain: string): string[] {
+  return virsh(uri, 'migrate-postcopy', domainArg(domain));
+}
+
+/** Max tolerable downtime of the running migration job, in ms (on the source, once the job runs). */
+export function virshMigrateSetMaxDowntime(uri: string, domain: string, maxDowntimeMs: number): string[] {
+  return virsh(uri, 'migrate-setmaxdowntime', domainArg(domain), String(Math.max(1, Math.round(maxDowntimeMs))));
+}
+
+/** Abort the running job; never used after a post-copy switch (neither side has the whole VM). */
+export function virshDomjobabort(uri: string, domain: string): string[] {
+  return virsh(uri, 'domjobabort', domainArg(domain));
+}
+
+/**
+ * Prints every job-completed event of the domain until killed; started on the source before the
+ * migration, it is the only place with final stats after post-copy of a transient domain.
+ */
+export function virshEventJobCompleted(uri: string, domain: string): string[] {
+  return virsh(uri, 'event', '--domain', domainArg(domain), '--event', 'job-completed', '--loop', '--timestamp');
+}
+
+/**
+ * Wraps a long-running command so it ends when its stdin does: closing our side of the channel
+ * (or losing the connection) then stops it on the host too, where a bare `virsh event --loop`
+ * would wait for events forever. Exit status is the command's own.
+ */
+export function untilInputEnds(argv: string[]): string[] {
+  return ['sh', '-c', '"$@" & pid=$!; cat >/dev/null; kill "$pid" 2>/dev/null; wait "$pid"', 'sh', ...argv];
+}

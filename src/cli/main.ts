@@ -1,0 +1,98 @@
+// tsmig's command line: Ansible's habits, meaningful exit codes, one clear message per error.
+import { Command, CommanderError, Option } from 'commander';
+import { ExitCode, TsmigError } from '../errors.ts';
+import { TSMIG_VERSION } from '../version.ts';
+import { validateCommand } from './validate-command.ts';
+import { runCommand, type RunCommandOptions } from './run-command.ts';
+import { reportCommand } from './report-command.ts';
+
+const STRATEGIES = ['traffic-sensitive', 'pre-copy', 'post-copy'];
+
+function addRunOptions(cmd: Command): Command {
+  return cmd
+    .option('-i, --inventory <file>', 'inventory file (replaces the playbook inventory)')
+    .option('-l, --limit <patterns>', "only VMs or hosts matching these patterns (e.g. 'web-*,rack12-a')")
+    .addOption(new Option('-s, --strategy <strategy>', "override the playbook's strategy").choices(STRATEGIES))
+    .option('--json', 'print one JSON document on stdout (progress goes to stderr)')
+    .option('--list-hosts', 'list the hosts the playbook involves, then exit')
+    .option('--list-vms', 'list the VMs the playbook would move (after discovery), then exit')
+    .option('-q, --quiet', 'print only the recap')
+    .option('-v, --verbose', 'more detail, and stack traces on errors');
+}
+
+export function buildProgram(): Command {
+  const program = new Command('tsmig')
+    .description('Traffic-sensitive live migration of VMs, as a declarative workflow')
+    .version(TSMIG_VERSION)
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('validate')
+    .alias('syntax-check')
+    .argument('<playbook>', 'playbook YAML file')
+    .option('-i, --inventory <file>', 'inventory file (replaces the playbook inventory)')
+    .option('-v, --verbose', 'stack traces on errors')
+    .description('check the playbook (YAML, schema, meaning); touch no host')
+    .action((file: string, opts: { inventory?: string }) => {
+      process.exitCode = validateCommand(file, opts);
+    });
+
+  addRunOptions(program.command('plan'))
+    .argument('<playbook>', 'playbook YAML file')
+    .description('validate, measure and plan; migrate nothing (same as run --check)')
+    .action(async (file: string, opts: RunCommandOptions) => {
+      process.exitCode = await runCommand(file, { ...opts, check: true });
+    });
+
+  addRunOptions(program.command('run'))
+    .argument('<playbook>', 'playbook YAML file')
+    .description('validate, measure, plan, migrate, verify and report')
+    .option('-C, --check', 'plan only: move nothing')
+    .option('--report <file>', 'also write the JSON run report here')
+    .option('--abort-on-interrupt', 'on Ctrl-C, abort running pre-copy migrations instead of letting them finish')
+    .action(async (file: string, opts: RunCommandOptions) => {
+      process.exitCode = await runCommand(file, opts);
+    });
+
+  program
+    .command('report')
+    .argument('<run-json>', 'a run report written by tsmig run (--report or report.path)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .description('re-render a saved run report')
+    .action((file: string, opts: { format: 'text' | 'json' }) => {
+      process.exitCode = reportCommand(file, opts.format);
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const verbose = argv.includes('-v') || argv.includes('--verbose');
+  try {
+    await buildProgram().parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here too, successfully.
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.badOptions;
+    }
+    return reportError(error, verbose);
+  }
+}
+
+export function reportError(error: unknown, verbose: boolean): number {
+  if (error instanceof TsmigError) {
+    process.stderr.write(`ERROR: ${error.message}\n`);
+    if (verbose && error.stack) process.stderr.write(`${error.stack}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`ERROR: ${message}${verbose ? '' : ' (run with -v for details)'}\n`);
+  if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  return 1;
+}
+
+const exitCode = await main(process.argv);
+process.exitCode = exitCode;

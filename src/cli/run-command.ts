@@ -1,0 +1,81 @@
+// tsmig run / plan: load → drive the workflow → print and write the report → exit code.
+import { writeFileSync } from 'node:fs';
+import { createDriver } from '../drivers/create-driver.ts';
+import { ExitCode } from '../errors.ts';
+import { EngineEvents } from '../executor/engine-events.ts';
+import { discoverMoves, involvedHosts, runWorkflow } from '../executor/run-workflow.ts';
+import type { Strategy } from '../planner/types.ts';
+import { loadPlaybook } from '../playbook/load-playbook.ts';
+import { renderPlanText } from '../report/plan-text.ts';
+import { startListrProgress } from '../report/progress-listr.ts';
+import { startPlainProgress, type Verbosity } from '../report/progress-plain.ts';
+import { renderRecapText } from '../report/recap-text.ts';
+import type { RunReport } from '../report/run-report.ts';
+import { handleInterrupts } from './interrupts.ts';
+
+export interface RunCommandOptions {
+  inventory?: string;
+  limit?: string;
+  strategy?: Strategy;
+  json?: boolean;
+  listHosts?: boolean;
+  listVms?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+  check?: boolean;
+  report?: string;
+  abortOnInterrupt?: boolean;
+}
+
+export async function runCommand(file: string, opts: RunCommandOptions): Promise<number> {
+  const playbook = loadPlaybook(file, { inventoryFile: opts.inventory });
+  const out = (text: string): void => void process.stdout.write(`${text}\n`);
+  if (opts.listHosts) {
+    for (const h of involvedHosts(playbook)) out(h);
+    return ExitCode.ok;
+  }
+  const events = new EngineEvents();
+  const verbosity: Verbosity = opts.quiet ? 'quiet' : opts.verbose ? 'verbose' : 'normal';
+  const driver = await createDriver(playbook.inventory, (line) => events.emit({ type: 'info', message: line }));
+  try {
+    if (opts.listVms) {
+      const { resolved } = await discoverMoves(playbook, driver, events, opts.limit);
+      for (const m of resolved.moves) out(`${m.vm}\t${m.from} -> ${m.to.join(',')}`);
+      return ExitCode.ok;
+    }
+    const live = verbosity !== 'quiet' && process.stderr.isTTY === true && !process.env.CI;
+    const stopPlain = live ? undefined : startPlainProgress(events, (line) => process.stderr.write(`${line}\n`), verbosity);
+    const progress = live ? startListrProgress(events, opts.check === true) : undefined;
+    const interrupts = handleInterrupts((line) => process.stderr.write(`${line}\n`), opts.abortOnInterrupt === true);
+    let report: RunReport;
+    try {
+      report = await runWorkflow(playbook, driver, events, {
+        check: opts.check === true,
+        strategy: opts.strategy,
+        limit: opts.limit,
+        stop: interrupts.stop,
+        abortRunning: interrupts.abortRunning,
+      });
+      await progress?.finish();
+    } catch (error) {
+      await progress?.finish(error);
+      throw error;
+    } finally {
+      stopPlain?.();
+      interrupts.dispose();
+    }
+    const reportPath = opts.report ?? playbook.report.path;
+    if (reportPath && !opts.check) writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+    if (opts.json) {
+      out(JSON.stringify(opts.check ? { plan: report.plan, measurements: report.measurements } : report, null, 2));
+    } else {
+      if (verbosity !== 'quiet' || opts.check) out(renderPlanText(report.plan, report.measurements));
+      out('');
+      out(renderRecapText(report));
+      if (reportPath && !opts.check) out(`report written to ${reportPath}`);
+    }
+    return report.exit_code;
+  } finally {
+    await driver.close();
+  }
+}

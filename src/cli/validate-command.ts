@@ -1,0 +1,13 @@
+// tsmig validate FILE: YAML, schema and meaning; no host is touched.
+import { ExitCode } from '../errors.ts';
+import { loadPlaybook } from '../playbook/load-playbook.ts';
+
+export function validateCommand(file: string, opts: { inventory?: string }): number {
+  const playbook = loadPlaybook(file, { inventoryFile: opts.inventory });
+  const vms = playbook.inventory.hosts.reduce((n, h) => n + h.simVms.length, 0);
+  process.stdout.write(
+    `${file}: OK — "${playbook.name}", ${playbook.inventory.hosts.length} hosts (${playbook.inventory.driver})` +
+      `${playbook.inventory.driver === 'sim' ? `, ${vms} VMs` : ''}, ${playbook.migrations.length} migration rule(s)\n`,
+  );
+  return ExitCode.ok;
+}

@@ -1,0 +1,50 @@
+// Playbook + measurements + discovery → the planner's input. Pure.
+import type { VmInfo } from '../drivers/driver.ts';
+import type { Measurements } from '../measure/measure-traffic.ts';
+import type { MoveRequest, PlanInput, Strategy } from '../planner/types.ts';
+import type { Playbook } from '../playbook/types.ts';
+
+export function buildPlanInput(
+  playbook: Playbook,
+  measurements: Measurements,
+  vmsByHost: ReadonlyMap<string, VmInfo[]>,
+  moves: MoveRequest[],
+  strategy: Strategy,
+): PlanInput {
+  const measured = new Map(measurements.vms.map((v) => [v.vm, v]));
+  const background = new Map(measurements.hosts.map((h) => [h.host, h]));
+  const simDirty = new Map(playbook.inventory.hosts.flatMap((h) => h.simVms.map((vm) => [vm.name, vm.dirtyMibPerS] as const)));
+  const vms = [...vmsByHost].flatMap(([host, list]) =>
+    list
+      .filter((vm) => vm.state === 'running' || vm.state === 'paused')
+      .map((vm) => ({
+        vm: vm.name,
+        host,
+        txMbps: measured.get(vm.name)?.txMbps ?? 0,
+        rxMbps: measured.get(vm.name)?.rxMbps ?? 0,
+        memoryMib: vm.memoryMib,
+        vcpus: vm.vcpus,
+        dirtyMibPerS: simDirty.get(vm.name),
+      })),
+  );
+  const hosts = playbook.inventory.hosts
+    .filter((h) => vmsByHost.has(h.name))
+    .map((h) => ({
+      host: h.name,
+      nicMbps: h.nicMbps,
+      backgroundTxMbps: background.get(h.name)?.backgroundTxMbps ?? 0,
+      backgroundRxMbps: background.get(h.name)?.backgroundRxMbps ?? 0,
+      memoryMib: h.memoryMib,
+      vcpus: h.vcpus,
+    }));
+  const c = playbook.constraints;
+  return {
+    strategy,
+    objective: playbook.objective,
+    hosts,
+    vms,
+    moves,
+    limits: { maxParallel: c.maxParallel, maxOutboundPerHost: c.maxOutboundPerHost, maxInboundPerHost: c.maxInboundPerHost },
+    allowedModes: c.allowedModes,
+  };
+}

@@ -1,0 +1,32 @@
+// The engine's events. The engine never prints: reporters and progress renderers subscribe here.
+import { EventEmitter } from 'node:events';
+import type { MigrationProgress } from '../drivers/driver.ts';
+import type { HostRate, VmRate } from '../measure/rates-from-readings.ts';
+import type { Plan } from '../planner/types.ts';
+import type { MigrationRecord } from '../report/run-report.ts';
+
+export type EngineEvent =
+  | { type: 'stage'; stage: 'connect' | 'discover' | 'measure' | 'plan' | 'migrate' | 'verify'; status: 'start' | 'end' }
+  | { type: 'measure-start'; host: string; durationMs: number }
+  | { type: 'measure-done'; host: string; rates: HostRate; vms: VmRate[] }
+  | { type: 'planned'; plan: Plan }
+  | { type: 'wave-start'; wave: number; vms: string[] }
+  | { type: 'migration-start'; vm: string; from: string; to: string; mode: string; attempt: number; wave: number }
+  | { type: 'migration-progress'; vm: string; progress: MigrationProgress }
+  | { type: 'migration-retry'; vm: string; attempt: number; error: string; delayMs: number }
+  | { type: 'migration-end'; record: MigrationRecord }
+  | { type: 'warning'; message: string }
+  | { type: 'info'; message: string };
+
+export class EngineEvents {
+  private readonly emitter = new EventEmitter();
+
+  emit(event: EngineEvent): void {
+    this.emitter.emit('event', event);
+  }
+
+  subscribe(listener: (event: EngineEvent) => void): () => void {
+    this.emitter.on('event', listener);
+    return () => this.emitter.off('event', listener);
+  }
+}

@@ -1,0 +1,61 @@
+// Playbook migrations + what runs where now → the concrete VM moves to plan. Pure.
+import { PlaybookError } from '../errors.ts';
+import type { VmInfo } from '../drivers/driver.ts';
+import type { MoveRequest } from '../planner/types.ts';
+import type { Playbook } from '../playbook/types.ts';
+import { compilePatterns } from '../util/glob.ts';
+
+export interface ResolvedMoves {
+  moves: MoveRequest[];
+  /** Listed VMs that already run on a destination: nothing to do (a rerun finishing a runbook). */
+  alreadyInPlace: Array<{ vm: string; from: string; host: string }>;
+  /** Moves left out by --limit. */
+  excluded: MoveRequest[];
+}
+
+/** VM name → hosts where it is running or paused. */
+export function locateVms(vmsByHost: ReadonlyMap<string, VmInfo[]>): Map<string, string[]> {
+  const where = new Map<string, string[]>();
+  for (const [host, vms] of vmsByHost) {
+    for (const vm of vms) {
+      if (vm.state !== 'running' && vm.state !== 'paused') continue;
+      where.set(vm.name, [...(where.get(vm.name) ?? []), host]);
+    }
+  }
+  return where;
+}
+
+export function resolveMoves(playbook: Playbook, vmsByHost: ReadonlyMap<string, VmInfo[]>, limit?: string): ResolvedMoves {
+  const where = locateVms(vmsByHost);
+  const drained = new Set(playbook.migrations.map((m) => m.from));
+  const allHosts = playbook.inventory.hosts.map((h) => h.name);
+  const moves: MoveRequest[] = [];
+  const alreadyInPlace: ResolvedMoves['alreadyInPlace'] = [];
+  const problems: Array<{ position: Playbook['migrations'][number]['position']; message: string }> = [];
+
+  for (const m of playbook.migrations) {
+    const to = m.to === 'any' ? allHosts.filter((h) => !drained.has(h)) : m.to;
+    if (to.length === 0) problems.push({ position: m.position, message: 'to: any leaves no destination: every host is being drained' });
+    const onSource = (vmsByHost.get(m.from) ?? []).filter((vm) => vm.state === 'running' || vm.state === 'paused').map((vm) => vm.name);
+    const names = m.vms === 'all' ? onSource : m.vms;
+    for (const vm of names) {
+      const hosts = where.get(vm) ?? [];
+      if (hosts.length > 1) {
+        problems.push({ position: m.position, message: `VM ${vm} is running on ${hosts.join(' and ')}; resolve that by hand before migrating it` });
+      } else if (hosts[0] === m.from) {
+        moves.push({ vm, from: m.from, to, pinnedMode: m.mode, postcopyAllowed: m.postcopy !== 'deny' });
+      } else if (hosts[0] !== undefined && to.includes(hosts[0])) {
+        alreadyInPlace.push({ vm, from: m.from, host: hosts[0] });
+      } else if (hosts[0] !== undefined) {
+        problems.push({ position: m.position, message: `VM ${vm} runs on ${hosts[0]}, not on ${m.from}` });
+      } else {
+        problems.push({ position: m.position, message: `unknown VM ${JSON.stringify(vm)}: not running on ${m.from} (nor on a destination)` });
+      }
+    }
+  }
+  if (problems.length > 0) throw new PlaybookError(problems);
+  if (limit === undefined) return { moves, alreadyInPlace, excluded: [] };
+  const matches = compilePatterns(limit);
+  const inLimit = (m: MoveRequest): boolean => matches(m.vm) || matches(m.from) || m.to.some(matches);
+  return { moves: moves.filter(inLimit), alreadyInPlace: alreadyInPlace.filter((a) => matches(a.vm) || matches(a.from) || matches(a.host)), excluded: moves.filter((m) => !inLimit(m)) };
+}

@@ -1,0 +1,182 @@
+// Executes a plan: wave after wave, each migration with a timeout and retries with delay.
+// Policy lives here (when to retry, when to give up); the driver only migrates and reports facts.
+import type { Driver, MigrationRequest } from '../drivers/driver.ts';
+import { MigrationFailedError, TsmigError } from '../errors.ts';
+import type { PlannedMigration, Plan } from '../planner/types.ts';
+import type { Constraints } from '../playbook/types.ts';
+import type { AttemptRecord, MigrationRecord } from '../report/run-report.ts';
+import type { EngineEvents } from './engine-events.ts';
+
+export interface ExecutionContext {
+  driver: Driver;
+  constraints: Constraints;
+  events: EngineEvents;
+  /** Clock reading that run-relative seconds count from. */
+  runStartMs: number;
+  /** Aborted on Ctrl-C/SIGTERM: start nothing new. */
+  stop: AbortSignal;
+  /** Abort running migrations (drivers refuse for post-copy after the switch). */
+  abortRunning: AbortSignal;
+}
+
+export async function runMigrations(plan: Plan, ctx: ExecutionContext): Promise<MigrationRecord[]> {
+  const records: MigrationRecord[] = [];
+  for (let wave = 0; wave < plan.waves; wave++) {
+    const inWave = plan.migrations.filter((m) => m.wave === wave);
+    if (inWave.length === 0) continue;
+    if (ctx.stop.aborted) {
+      records.push(...inWave.map((m) => skippedRecord(m, 'not started: the run was interrupted')));
+      continue;
+    }
+    ctx.events.emit({ type: 'wave-start', wave, vms: inWave.map((m) => m.vm) });
+    records.push(...(await Promise.all(inWave.map((m) => migrateWithRetries(m, ctx)))));
+  }
+  return records;
+}
+
+function skippedRecord(m: PlannedMigration, reason: string): MigrationRecord {
+  return {
+    vm: m.vm,
+    from: m.from,
+    to: m.to,
+    mode: m.mode,
+    wave: m.wave,
+    status: 'skipped',
+    started_s: null,
+    finished_s: null,
+    duration_s: null,
+    bytes: 0,
+    downtime_ms: null,
+    retries: 0,
+    vm_on: m.from,
+    reason: m.reason,
+    error: reason,
+    attempts: [],
+  };
+}
+
+async function migrateWithRetries(m: PlannedMigration, ctx: ExecutionContext): Promise<MigrationRecord> {
+  const { driver, constraints: c, events } = ctx;
+  const clock = driver.clock;
+  const relS = (ms: number): number => round3((ms - ctx.runStartMs) / 1000);
+  const attempts: AttemptRecord[] = [];
+  const progress: NonNullable<MigrationRecord['progress']> = [];
+  const maxAttempts = c.retries + 1;
+
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const request: MigrationRequest = {
+      vm: m.vm,
+      from: m.from,
+      to: m.to,
+      mode: m.mode,
+      bandwidthMbps: c.bandwidthMbps,
+      maxDowntimeMs: c.maxDowntimeMs,
+      autoConverge: c.autoConverge,
+      postcopySwitch: c.postcopySwitch,
+      persistent: c.persistent,
+      undefineSource: c.undefineSource,
+      attempt,
+    };
+    events.emit({ type: 'migration-start', vm: m.vm, from: m.from, to: m.to, mode: m.mode, attempt, wave: m.wave });
+    const startedMs = clock.nowMs();
+    const abort = new AbortController();
+    const timerStop = new AbortController();
+    const onAbortRunning = (): void => abort.abort(ctx.abortRunning.reason);
+    if (ctx.abortRunning.aborted) onAbortRunning();
+    ctx.abortRunning.addEventListener('abort', onAbortRunning, { once: true });
+    clock.sleep(c.timeoutMs, timerStop.signal).then(
+      () => abort.abort(new Error(`timed out after ${c.timeoutMs / 1000}s`)),
+      () => undefined,
+    );
+    try {
+      const outcome = await driver.migrate(
+        request,
+        (p) => {
+          progress.push({ at_s: relS(clock.nowMs()), transferred_bytes: p.transferredBytes, rate_mbps: round3(p.rateMbps) });
+          events.emit({ type: 'migration-progress', vm: m.vm, progress: p });
+        },
+        abort.signal,
+      );
+      attempts.push({ attempt, started_s: relS(startedMs), finished_s: relS(outcome.finishedMs) });
+      const record: MigrationRecord = {
+        vm: m.vm,
+        from: m.from,
+        to: m.to,
+        mode: m.mode,
+        wave: m.wave,
+        status: 'changed',
+        started_s: relS(outcome.startedMs),
+        finished_s: relS(outcome.finishedMs),
+        duration_s: round3((outcome.finishedMs - outcome.startedMs) / 1000),
+        bytes: outcome.transferredBytes,
+        downtime_ms: round3(outcome.downtimeMs),
+        retries: attempt - 1,
+        vm_on: m.to,
+        reason: m.reason,
+        attempts,
+        progress,
+      };
+      events.emit({ type: 'migration-end', record });
+      return record;
+    } catch (error) {
+      const failure = asMigrationFailure(m.vm, error);
+      attempts.push({ attempt, started_s: relS(startedMs), finished_s: relS(clock.nowMs()), error: failure.message });
+      const last = attempt === maxAttempts || !failure.retryable || failure.vmOn !== 'source' || ctx.stop.aborted;
+      if (last) {
+        const record: MigrationRecord = {
+          vm: m.vm,
+          from: m.from,
+          to: m.to,
+          mode: m.mode,
+          wave: m.wave,
+          status: 'failed',
+          started_s: attempts[0]?.started_s ?? relS(startedMs),
+          finished_s: relS(clock.nowMs()),
+          duration_s: round3((clock.nowMs() - startedMs) / 1000),
+          bytes: 0,
+          downtime_ms: null,
+          retries: attempt - 1,
+          vm_on: whereaboutsHost(failure.vmOn, m),
+          reason: m.reason,
+          error: failure.message,
+          recovery: recoveryFor(failure, m),
+          attempts,
+          progress,
+        };
+        events.emit({ type: 'migration-end', record });
+        return record;
+      }
+      events.emit({ type: 'migration-retry', vm: m.vm, attempt, error: failure.message, delayMs: c.retryDelayMs });
+      await clock.sleep(c.retryDelayMs).catch(() => undefined);
+    } finally {
+      timerStop.abort();
+      ctx.abortRunning.removeEventListener('abort', onAbortRunning);
+    }
+  }
+  throw new Error('unreachable: the last attempt always returns');
+}
+
+function asMigrationFailure(vm: string, error: unknown): MigrationFailedError {
+  if (error instanceof MigrationFailedError) return error;
+  // A lost connection or a driver bug: we cannot tell where the VM is; the verify step will.
+  const message = error instanceof TsmigError || error instanceof Error ? error.message : String(error);
+  return new MigrationFailedError(vm, message, 'unknown', false);
+}
+
+function whereaboutsHost(vmOn: MigrationFailedError['vmOn'], m: PlannedMigration): string | null {
+  if (vmOn === 'source') return m.from;
+  if (vmOn === 'destination') return m.to;
+  return null;
+}
+
+function recoveryFor(failure: MigrationFailedError, m: PlannedMigration): string | undefined {
+  if (failure.vmOn === 'paused-in-postcopy') {
+    return `${m.vm} is paused in post-copy between ${m.from} and ${m.to}: when the link is back, run on ${m.from}: virsh migrate --live --postcopy --postcopy-resume ${m.vm} qemu+ssh://${m.to}/system`;
+  }
+  if (failure.vmOn === 'unknown') return `check where ${m.vm} runs: virsh list --all on ${m.from} and ${m.to}`;
+  return undefined;
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

@@ -1,0 +1,102 @@
+// Every virsh invocation as exact argv (libvirt 9.0 option names, see virsh(1)).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { MigrateOptions } from '../../src/drivers/ssh/virsh-argv.ts';
+import {
+  bandwidthMibPerS,
+  migrationDestinationUri,
+  untilInputEnds,
+  virshDomifstat,
+  virshDomiflist,
+  virshDominfo,
+  virshDomjobabort,
+  virshDomjobinfo,
+  virshDomstatsInterfaces,
+  virshEventJobCompleted,
+  virshListAll,
+  virshMigrate,
+  virshMigratePostcopy,
+  virshMigratePostcopyResume,
+  virshMigrateSetMaxDowntime,
+} from '../../src/drivers/ssh/virsh-argv.ts';
+import { commandLine } from '../../src/drivers/ssh/shell-quote.ts';
+
+const uri = 'qemu:///system';
+const dest = 'qemu+ssh://10.200.0.2/system';
+const base: MigrateOptions = { vm: 'gsend', mode: 'pre-copy', bandwidthMbps: 0, autoConverge: false, persistent: false, undefineSource: false };
+
+test('inventory and counter reads', () => {
+  assert.deepEqual(virshListAll(uri), ['virsh', '-c', uri, 'list', '--all']);
+  assert.deepEqual(virshDominfo(uri, 'gsend'), ['virsh', '-c', uri, 'dominfo', 'gsend']);
+  assert.deepEqual(virshDomiflist(uri, 'gsend'), ['virsh', '-c', uri, 'domiflist', 'gsend']);
+  assert.deepEqual(virshDomstatsInterfaces(uri), ['virsh', '-c', uri, 'domstats', '--interface', '--list-running', '--raw']);
+  assert.deepEqual(virshDomifstat(uri, 'gsend', '52:54:00:00:00:11'), ['virsh', '-c', uri, 'domifstat', 'gsend', '52:54:00:00:00:11']);
+});
+
+test('domjobinfo: running job, completed job (clearing or keeping it)', () => {
+  assert.deepEqual(virshDomjobinfo(uri, 'grecv'), ['virsh', '-c', uri, 'domjobinfo', 'grecv', '--rawstats']);
+  assert.deepEqual(virshDomjobinfo(uri, 'grecv', { completed: true }), ['virsh', '-c', uri, 'domjobinfo', 'grecv', '--rawstats', '--completed']);
+  assert.deepEqual(virshDomjobinfo(uri, 'grecv', { completed: true, keepCompleted: true }), [
+    'virsh', '-c', uri, 'domjobinfo', 'grecv', '--rawstats', '--completed', '--keep-completed',
+  ]);
+  assert.deepEqual(virshDomjobinfo(uri, 'grecv', { keepCompleted: true }), ['virsh', '-c', uri, 'domjobinfo', 'grecv', '--rawstats']);
+});
+
+test('pre-copy with no limits', () => {
+  assert.deepEqual(virshMigrate(uri, dest, base), ['virsh', '-c', uri, 'migrate', '--live', '--verbose', 'gsend', dest]);
+});
+
+test('post-copy enables --postcopy only (the switch is migrate-postcopy)', () => {
+  assert.deepEqual(virshMigrate(uri, dest, { ...base, vm: 'grecv', mode: 'post-copy' }), [
+    'virsh', '-c', uri, 'migrate', '--live', '--verbose', '--postcopy', 'grecv', dest,
+  ]);
+  assert.ok(!virshMigrate(uri, dest, { ...base, mode: 'post-copy' }).includes('--postcopy-after-precopy'));
+  assert.deepEqual(virshMigratePostcopy(uri, 'grecv'), ['virsh', '-c', uri, 'migrate-postcopy', 'grecv']);
+});
+
+test('every constraint mapped to its libvirt option', () => {
+  assert.deepEqual(virshMigrate(uri, dest, { ...base, bandwidthMbps: 64, autoConverge: true, persistent: true, undefineSource: true }), [
+    'virsh', '-c', uri, 'migrate', '--live', '--verbose', '--bandwidth', '7', '--auto-converge', '--persistent', '--undefinesource', 'gsend', dest,
+  ]);
+});
+
+test('bandwidth: Mbit/s to MiB/s, rounded down, at least 1', () => {
+  assert.equal(bandwidthMibPerS(8.388608), 1);
+  assert.equal(bandwidthMibPerS(67.108864), 8);
+  assert.equal(bandwidthMibPerS(67.1), 7);
+  assert.equal(bandwidthMibPerS(1000), 119);
+  assert.equal(bandwidthMibPerS(1), 1);
+});
+
+test('max downtime is set on the running job (virsh 9.0 migrate has no downtime option)', () => {
+  assert.deepEqual(virshMigrateSetMaxDowntime(uri, 'gsend', 250), ['virsh', '-c', uri, 'migrate-setmaxdowntime', 'gsend', '250']);
+  assert.ok(!virshMigrate(uri, dest, base).some((a) => a.includes('downtime')));
+});
+
+test('abort, post-copy recovery, job-completed events', () => {
+  assert.deepEqual(virshDomjobabort(uri, 'gsend'), ['virsh', '-c', uri, 'domjobabort', 'gsend']);
+  assert.deepEqual(virshMigratePostcopyResume(uri, dest, { ...base, vm: 'grecv', mode: 'post-copy', bandwidthMbps: 64 }), [
+    'virsh', '-c', uri, 'migrate', '--live', '--verbose', '--postcopy', '--postcopy-resume', '--bandwidth', '7', 'grecv', dest,
+  ]);
+  assert.deepEqual(virshEventJobCompleted(uri, 'grecv'), [
+    'virsh', '-c', uri, 'event', '--domain', 'grecv', '--event', 'job-completed', '--loop', '--timestamp',
+  ]);
+});
+
+test('long-running commands stop when their input ends', () => {
+  const argv = untilInputEnds(['virsh', '-c', uri, 'event', '--loop']);
+  assert.deepEqual(argv.slice(0, 2), ['sh', '-c']);
+  assert.deepEqual(argv.slice(3), ['sh', 'virsh', '-c', uri, 'event', '--loop']);
+});
+
+test('destination URI: the migration address and the path of the destination libvirt URI', () => {
+  assert.equal(migrationDestinationUri('10.200.0.2', 'qemu:///system'), 'qemu+ssh://10.200.0.2/system');
+  assert.equal(migrationDestinationUri('hostB', 'qemu:///session'), 'qemu+ssh://hostB/session');
+  assert.equal(migrationDestinationUri('hostB', 'qemu+ssh://root@10.0.0.9:2222/system?keyfile=/k'), 'qemu+ssh://hostB/system');
+});
+
+test('domain names are data: quoted, and a leading dash is refused rather than read as an option', () => {
+  assert.equal(commandLine(virshDominfo(uri, "vm; rm -rf /")), "virsh -c qemu:///system dominfo 'vm; rm -rf /'");
+  assert.throws(() => virshDominfo(uri, '--all'), /unusable domain name/);
+  assert.throws(() => virshMigrate(uri, dest, { ...base, vm: '' }), /unusable domain name/);
+});

@@ -54,6 +54,8 @@ export interface PlanInput {
   limits: PlanLimits;
   /** Modes the playbook allows at all (constraints.modes). */
   allowedModes: MigrationMode[];
+  /** Pre-copy stops and copies once the rest fits in this downtime (time model); default 300 ms. */
+  maxDowntimeMs?: number;
 }
 
 export interface PlannedMigration {
@@ -80,6 +82,14 @@ export interface HostContention {
   destinationMbps: number;
 }
 
+/** One wave: its migrations run together; contention counts VMs not in flight where they run then. */
+export interface WaveSummary {
+  wave: number;
+  migrations: number;
+  contentionMbps: number;
+  estimatedDurationS: number;
+}
+
 export interface Plan {
   strategy: Strategy;
   objective: PlanObjective;
@@ -89,4 +99,8 @@ export interface Plan {
   hosts: HostContention[];
   waves: number;
   estimatedTotalTimeS?: number;
+  /** Σ over migrations of the traffic each contends with (tx if pre-copy, rx if post-copy): the first tie-break. */
+  contendingTrafficMbps?: number;
+  /** Per wave, in order. */
+  waveSummaries?: WaveSummary[];
 }

@@ -46,15 +46,25 @@ export async function startTestSshServer(options: TestSshServerOptions = {}, key
       client.on('session', (acceptSession) => {
         const session = acceptSession();
         let child: ReturnType<typeof spawn> | undefined;
+        // The command's whole process group, like sshd's session child and what it started.
+        const killGroup = (signal: NodeJS.Signals): void => {
+          if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+            try {
+              process.kill(-child.pid, signal);
+            } catch {
+              // already gone
+            }
+          }
+        };
         session.on('signal', (accept, _reject, info) => {
           accept?.();
-          child?.kill(`SIG${info.name}` as NodeJS.Signals);
+          killGroup(`SIG${info.name}` as NodeJS.Signals);
         });
         session.on('exec', (accept, _reject, info) => {
           const channel = accept();
           commands.push(info.command);
           if (options.handle?.(info.command, channel)) return;
-          child = spawn('sh', ['-c', info.command], { env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+          child = spawn('sh', ['-c', info.command], { env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
           child.stdout!.pipe(channel, { end: false });
           child.stderr!.pipe(channel.stderr, { end: false });
           channel.pipe(child.stdin!);
@@ -64,7 +74,10 @@ export async function startTestSshServer(options: TestSshServerOptions = {}, key
             else channel.exit(code ?? 0);
             channel.end();
           });
-          channel.on('close', () => child?.stdin?.end());
+          channel.on('close', () => {
+            child?.stdin?.end();
+            killGroup('SIGKILL');
+          });
         });
       });
     });

@@ -13,7 +13,7 @@
 #   lab.sh reset-guests                destroy the guests wherever they are, boot them on hostA
 #
 #   TSMIG_LAB_DIR    state dir (default /tmp/tsmig-lab): keys, inventory.yml, pids
-#   TSMIG_LAB_CACHE  guest kernel and libvirt capability caches (default /var/cache/tsmig-lab)
+#   TSMIG_LAB_CACHE  where install-deps.sh put the guest kernel (default /var/cache/tsmig-lab)
 set -euo pipefail
 
 readonly LAB_DIR="${TSMIG_LAB_DIR:-/tmp/tsmig-lab}"
@@ -43,12 +43,13 @@ readonly GUEST_HOME=hostA
 readonly GUEST_BOOT_TIMEOUT_S=60
 
 # Private per-host copies of these paths (LAB.md "Two hosts"), bind-mounted
-# from ${LAB_DIR}/hosts/HOST/<name>; /var/cache/libvirt is kept across runs.
+# from ${LAB_DIR}/hosts/HOST/<name>.
 declare -rA BIND_DIRS=(
   [etc-libvirt]=/etc/libvirt
   [run-libvirt]=/run/libvirt
   [lib-libvirt]=/var/lib/libvirt
   [log-libvirt]=/var/log/libvirt
+  [cache-libvirt]=/var/cache/libvirt
   [root-ssh]=/root/.ssh
   [run-sshd]=/run/sshd
 )
@@ -65,7 +66,7 @@ host_dir() { printf '%s/hosts/%s' "$LAB_DIR" "$1"; }
 check_host() {
   [[ -n "${HOST_IP[$1]+x}" ]] || die "unknown host '$1' (hosts: ${HOSTS[*]})"
 }
-root_veth() { printf 'veth-%s' "$1"; }
+root_veth() { printf 'veth-%s' "$1"; } # keep in step with check_devices_free
 
 # ---------------------------------------------------------------- processes
 
@@ -137,13 +138,13 @@ kill_host_processes() {
   mapfile -t pids < <(pids_in_netns "$netns")
   ((${#pids[@]})) || return 0
   kill -TERM "${pids[@]}" 2>/dev/null || true
-  deadline=$((SECONDS + 5))
+  deadline=$((SECONDS + 3))
   while ((SECONDS < deadline)); do
     mapfile -t pids < <(pids_in_netns "$netns")
     ((${#pids[@]})) || return 0
     sleep 0.05
   done
-  log "${host}: SIGKILL to ${pids[*]}"
+  log "${host}: SIGKILL to $(ps -o pid=,comm= -p "$(IFS=,; echo "${pids[*]}")" | tr -s ' \n' ' ')"
   kill -KILL "${pids[@]}" 2>/dev/null || true
 }
 
@@ -153,6 +154,16 @@ record_device() { printf '%s\n' "$1" >>"$DEVICES_FILE"; }
 
 # No IPv6 on lab links: router solicitations would show up in the counters.
 no_ipv6() { echo 1 >"/proc/sys/net/ipv6/conf/$1/disable_ipv6" 2>/dev/null || true; }
+
+# up has already torn down its own devices, so any left are someone else's.
+check_devices_free() {
+  local dev
+  for dev in "$MGMT_BRIDGE" "${HOSTS[@]/#/veth-}"; do
+    if ip link show dev "$dev" >/dev/null 2>&1; then
+      die "network device ${dev} exists but was not created by this lab: remove it first"
+    fi
+  done
+}
 
 create_mgmt_bridge() {
   ip link add "$MGMT_BRIDGE" type bridge
@@ -194,7 +205,7 @@ make_host_dirs() {
   for name in "${!BIND_DIRS[@]}"; do
     mkdir -p "${dir}/${name}"
   done
-  mkdir -p "${dir}/log-libvirt/qemu" "${dir}/ssh" "${CACHE_DIR}/libvirt-cache/${host}"
+  mkdir -p "${dir}/log-libvirt/qemu" "${dir}/ssh"
   chmod 700 "${dir}/root-ssh" "${dir}/ssh"
   printf '127.0.0.1 localhost\n' >"${dir}/hosts"
   local h
@@ -273,12 +284,10 @@ mount_host_paths() {
   dir="$(host_dir "$host")"
   for name in "${!BIND_DIRS[@]}"; do
     target="${BIND_DIRS[$name]}"
-    # The mount points must exist on the real filesystem; empty dirs only.
-    mkdir -p "$target"
+    # The mount points must exist on the real filesystem (empty dirs only).
+    [[ -d "$target" ]] || mkdir -p -m 700 "$target"
     in_host "$host" mount --bind "${dir}/${name}" "$target"
   done
-  mkdir -p /var/cache/libvirt
-  in_host "$host" mount --bind "${CACHE_DIR}/libvirt-cache/${host}" /var/cache/libvirt
   in_host "$host" mount --bind "${dir}/hosts" /etc/hosts
   # LAB.md: only a sysfs mounted inside the netns shows its own devices.
   # Dropping the inherited /sys submounts also hides the root cgroups.
@@ -539,7 +548,10 @@ cmd_up() {
   cmd_down quiet
   mkdir -p "${LAB_DIR}/hosts"
   trap 'log "up failed: tearing down"; cmd_down quiet' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
   ssh-keygen -q -t ed25519 -N '' -C tsmig-lab -f "${LAB_DIR}/id_ed25519"
+  check_devices_free
   prepare_guest_assets
   create_mgmt_bridge
   hosts_started="$(now)"
@@ -553,7 +565,7 @@ cmd_up() {
   done
   log "hosts ${HOSTS[*]} up in $(elapsed "$hosts_started") s"
   boot_guests
-  trap - EXIT
+  trap - EXIT INT TERM
   log "up in $(elapsed "$started") s; inventory: ${LAB_DIR}/inventory.yml"
 }
 
@@ -572,7 +584,7 @@ cmd_down() {
 
 # Exit 0 when every host and daemon runs, 3 otherwise.
 cmd_status() {
-  local host dir ok=0 pid what
+  local host dir ok=0 pid what qdisc
   for host in "${HOSTS[@]}"; do
     dir="$(host_dir "$host")"
     if ! holder_alive "$host"; then
@@ -596,8 +608,10 @@ cmd_status() {
   done
   if [[ -f "$DEVICES_FILE" ]]; then
     printf 'root namespace devices: %s\n' "$(tr '\n' ' ' <"$DEVICES_FILE")"
-    tc qdisc show dev "$(root_veth hostA)" 2>/dev/null | grep -q tbf && printf 'link shaped: %s\n' \
-      "$(tc qdisc show dev "$(root_veth hostA)" | grep tbf)"
+    qdisc="$(tc qdisc show dev "$(root_veth hostA)" 2>/dev/null || true)"
+    if [[ "$qdisc" == *tbf* ]]; then
+      printf 'link shaped: %s\n' "$qdisc"
+    fi
   fi
   return "$ok"
 }
@@ -625,7 +639,9 @@ cmd_rekey() {
 }
 
 serves_key() {
-  ssh-keyscan -t ed25519 -T 1 "${HOST_IP[$1]}" 2>/dev/null | cut -d' ' -f2,3 | grep -qxF "$2"
+  local served
+  served="$(ssh-keyscan -t ed25519 -T 1 "${HOST_IP[$1]}" 2>/dev/null || true)"
+  [[ "$(cut -d' ' -f2,3 <<<"$served")" == "$2" ]]
 }
 
 cmd_shape() {
@@ -648,6 +664,7 @@ cmd_unshape() {
 cmd_reset_guests() {
   local started
   started="$(now)"
+  holder_alive "$GUEST_HOME" || die "the lab is not up (lab.sh up)"
   remove_guests_everywhere
   log "old guests removed in $(elapsed "$started") s"
   prepare_guest_assets

@@ -18,7 +18,8 @@ set -euo pipefail
 
 readonly LAB_DIR="${TSMIG_LAB_DIR:-/tmp/tsmig-lab}"
 readonly CACHE_DIR="${TSMIG_LAB_CACHE:-/var/cache/tsmig-lab}"
-readonly GUEST_ASSETS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/guest"
+GUEST_ASSETS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/guest"
+readonly GUEST_ASSETS
 readonly DEVICES_FILE="${LAB_DIR}/devices"
 
 readonly HOSTS=(hostA hostB)
@@ -71,7 +72,9 @@ root_veth() { printf 'veth-%s' "$1"; } # keep in step with check_devices_free
 # ---------------------------------------------------------------- processes
 
 pid_alive() { [[ -n "$1" ]] && kill -0 "$1" 2>/dev/null; }
-read_pid() { [[ -r "$1" ]] && tr -dc '0-9' <"$1" || true; }
+read_pid() {
+  if [[ -r "$1" ]]; then tr -dc '0-9' <"$1"; fi
+}
 holder_pid() { read_pid "$(host_dir "$1")/holder.pid"; }
 
 # The holder is the process that owns a host's namespaces; it counts only while
@@ -266,6 +269,7 @@ write_root_ssh() {
 start_holder() {
   local host="$1" dir
   dir="$(host_dir "$host")"
+  # shellcheck disable=SC2016 # $$ and $1 belong to the holder's shell
   setsid unshare --net --mount --uts --propagation private -- \
     sh -c 'echo $$ >"$1"; exec sleep infinity' holder "${dir}/holder.pid" \
     </dev/null >/dev/null 2>&1 &
@@ -285,7 +289,7 @@ mount_host_paths() {
   for name in "${!BIND_DIRS[@]}"; do
     target="${BIND_DIRS[$name]}"
     # The mount points must exist on the real filesystem (empty dirs only).
-    [[ -d "$target" ]] || mkdir -p -m 700 "$target"
+    [[ -d "$target" ]] || mkdir -m 700 "$target"
     in_host "$host" mount --bind "${dir}/${name}" "$target"
   done
   in_host "$host" mount --bind "${dir}/hosts" /etc/hosts
@@ -331,6 +335,7 @@ start_virtlogd() {
 # is therefore this subreaper (prctl PR_SET_CHILD_SUBREAPER, syscall 157 on
 # x86_64), which runs the command and reaps everything orphaned below it until
 # nothing is left. perl-base is on every Debian system.
+# shellcheck disable=SC2016 # perl code, not shell
 readonly REAPER_PL='
   syscall(157, 36, 1, 0, 0, 0) == 0 or die "prctl: $!\n";
   defined(my $pid = fork) or die "fork: $!\n";
@@ -519,7 +524,9 @@ guest_ready() { grep -q 'TSMIG-GUEST-READY' "$(console_log "$1" "$2")" 2>/dev/nu
 remove_guests_everywhere() {
   local host name
   for host in "${HOSTS[@]}"; do
-    holder_alive "$host" && libvirtd_ready "$host" || continue
+    if ! holder_alive "$host" || ! libvirtd_ready "$host"; then
+      continue
+    fi
     for name in "${GUESTS[@]}"; do
       virsh_in "$host" destroy "$name" >/dev/null 2>&1 || true
       virsh_in "$host" undefine "$name" >/dev/null 2>&1 || true

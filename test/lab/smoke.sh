@@ -6,7 +6,8 @@
 #   smoke.sh [ROUNDS]     (default 1; each round is a full up ... down)
 set -euo pipefail
 
-readonly HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+readonly HERE
 readonly LAB="${HERE}/lab.sh"
 readonly LAB_DIR="${TSMIG_LAB_DIR:-/tmp/tsmig-lab}"
 readonly RATE_SAMPLE_S=5
@@ -38,8 +39,9 @@ stat_of() {
 check_engine_view() {
   local list
   list="$(engine_ssh 10.200.0.1 virsh -c qemu:///system list)"
-  grep -Eq 'gsend +running' <<<"$list" && grep -Eq 'grecv +running' <<<"$list" ||
+  if ! grep -Eq 'gsend +running' <<<"$list" || ! grep -Eq 'grecv +running' <<<"$list"; then
     fail "hostA does not list both guests running: ${list}"
+  fi
   engine_ssh 10.200.0.2 virsh -c qemu:///system list >/dev/null || fail "hostB: virsh over ssh"
   say "engine ssh: both hosts answer; gsend and grecv run on hostA"
 }

@@ -1,0 +1,291 @@
+// The ssh driver end to end against two in-process SSH servers whose `virsh` is a stand-in
+// (ssh-fake-virsh.mjs) printing libvirt 9.0's formats: inventory, one sampler per host,
+// pre-copy, post-copy with the switch, final stats from the right side, failure, abort,
+// and a post-copy broken after the switch.
+import { test, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HostUnreachableError, MigrationFailedError } from '../../src/errors.ts';
+import type { InventoryHost } from '../../src/playbook/types.ts';
+import type { MigrationProgress, MigrationRequest } from '../../src/drivers/driver.ts';
+import { createSshDriver } from '../../src/drivers/ssh/ssh-driver.ts';
+import { startTestSshServer, writeClientKey, writeKnownHosts, type TestSshServer } from './ssh-test-server.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'tsmig-ssh-driver-'));
+const bin = join(work, 'bin');
+const state = join(work, 'state');
+mkdirSync(bin);
+writeFileSync(join(bin, 'virsh'), `#!/bin/sh\nexec ${process.execPath} ${fileURLToPath(new URL('./ssh-fake-virsh.mjs', import.meta.url))} "$@"\n`);
+chmodSync(join(bin, 'virsh'), 0o755);
+const migrateMs = 1200;
+const env = (host: string): Record<string, string> => ({
+  PATH: `${bin}:${process.env.PATH}`,
+  FAKE_VIRSH_DIR: state,
+  FAKE_VIRSH_HOST: host,
+  FAKE_MIGRATE_MS: String(migrateMs),
+});
+const servers: Record<string, TestSshServer> = {
+  hostA: await startTestSshServer({ env: env('hostA') }),
+  hostB: await startTestSshServer({ env: env('hostB') }),
+};
+const identityFile = writeClientKey();
+const knownHostsFile = writeKnownHosts(Object.values(servers).map((s) => `[127.0.0.1]:${s.port} ${s.publicKey}`));
+after(async () => {
+  await Promise.all(Object.values(servers).map((s) => s.close()));
+  rmSync(work, { recursive: true, force: true });
+});
+
+function inventoryHost(name: string, over: Partial<InventoryHost> = {}): InventoryHost {
+  return {
+    name,
+    nicMbps: 1000,
+    address: '127.0.0.1',
+    port: servers[name]?.port ?? 1,
+    user: 'root',
+    identityFile,
+    knownHostsFile,
+    hostKeyChecking: true,
+    libvirtUri: 'qemu:///system',
+    nic: 'lo',
+    migrationAddress: name,
+    connectTimeoutMs: 3000,
+    background: { txMbps: 0, rxMbps: 0 },
+    simVms: [],
+    ...over,
+  };
+}
+
+interface FakeDomain {
+  name: string;
+  state: string;
+  memoryKib: number;
+  vcpus: number;
+  mac: string;
+  vnet: string;
+  txBps: number;
+  rxBps: number;
+  bootMs: number;
+  persistent: boolean;
+  maxDowntimeMs?: number;
+  migrateArgs?: string[];
+}
+
+const gsend: FakeDomain = { name: 'gsend', state: 'running', memoryKib: 196608, vcpus: 1, mac: '52:54:00:00:00:11', vnet: 'vnet3', txBps: 1_733_000, rxBps: 40_900, bootMs: 0, persistent: false };
+const grecv: FakeDomain = { name: 'grecv', state: 'running', memoryKib: 262144, vcpus: 1, mac: '52:54:00:00:00:12', vnet: 'vnet2', txBps: 40_900, rxBps: 1_733_000, bootMs: 0, persistent: false };
+
+beforeEach(() => {
+  rmSync(state, { recursive: true, force: true });
+  for (const h of ['hostA', 'hostB']) mkdirSync(join(state, h), { recursive: true });
+  for (const d of [gsend, grecv]) writeFileSync(join(state, 'hostA', `${d.name}.json`), JSON.stringify({ ...d, bootMs: Date.now() - 60_000 }));
+});
+
+const readDomain = (host: string, name: string): FakeDomain | undefined => {
+  const f = join(state, host, `${name}.json`);
+  return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as FakeDomain) : undefined;
+};
+
+function request(over: Partial<MigrationRequest>): MigrationRequest {
+  return {
+    vm: 'gsend',
+    from: 'hostA',
+    to: 'hostB',
+    mode: 'pre-copy',
+    bandwidthMbps: 0,
+    maxDowntimeMs: 0,
+    autoConverge: false,
+    postcopySwitch: 'immediate',
+    persistent: false,
+    undefineSource: false,
+    attempt: 1,
+    ...over,
+  };
+}
+
+const fastPolls = { progressPollMs: 200, switchPollMs: 100, finalEventWaitMs: 2000, verifyWaitMs: 2000 };
+function driver(log: string[] = []) {
+  return createSshDriver([inventoryHost('hostA'), inventoryHost('hostB')], (l) => log.push(l), { migration: fastPolls });
+}
+
+test('connect and list: name, memory, vCPUs and state from list --all + dominfo', async () => {
+  const d = driver();
+  await d.connect(['hostA', 'hostB']);
+  assert.equal(d.kind, 'ssh');
+  assert.deepEqual(await d.listVms('hostA'), [
+    { name: 'grecv', memoryMib: 256, vcpus: 1, state: 'running' },
+    { name: 'gsend', memoryMib: 192, vcpus: 1, state: 'running' },
+  ]);
+  assert.deepEqual(await d.listVms('hostB'), []);
+  await d.close();
+});
+
+test('connect fails fast naming the unreachable host', async () => {
+  const d = createSshDriver([inventoryHost('hostA'), inventoryHost('hostC', { port: 1, connectTimeoutMs: 1000 })]);
+  await assert.rejects(d.connect(['hostA', 'hostC']), (e: unknown) => e instanceof HostUnreachableError && e.host === 'hostC' && e.exitCode === 4);
+  await d.close();
+});
+
+test('one sampler per host for the whole window: guest-view rates by VM, NIC counters, wall time ≈ window', async () => {
+  const d = driver();
+  await d.connect(['hostA']);
+  const before = servers.hostA!.commands.length;
+  const startedMs = Date.now();
+  const readings = await d.sampleCounters('hostA', { durationMs: 2000, intervalMs: 500 });
+  const tookMs = Date.now() - startedMs;
+  await d.close();
+  const sent = servers.hostA!.commands.slice(before);
+  assert.equal(sent.length, 1, `one exec for the window, got: ${sent.join(' | ')}`);
+  assert.match(sent[0]!, /^sh -c /);
+  assert.equal(readings.length, 5);
+  assert.ok(tookMs >= 1900 && tookMs < 3500, `took ${tookMs} ms`);
+  const first = readings[0]!;
+  const last = readings.at(-1)!;
+  const seconds = (last.atMs - first.atMs) / 1000;
+  assert.ok(Math.abs(seconds - 2) < 0.3, `readings span ${seconds} s`);
+  const rate = (vm: string, dir: 'txBytes' | 'rxBytes'): number => (last.vms[vm]![dir] - first.vms[vm]![dir]) / seconds;
+  assert.ok(Math.abs(rate('gsend', 'txBytes') / 1_733_000 - 1) < 0.1, `gsend tx ${rate('gsend', 'txBytes')}`);
+  assert.ok(Math.abs(rate('grecv', 'rxBytes') / 1_733_000 - 1) < 0.1, `grecv rx ${rate('grecv', 'rxBytes')}`);
+  assert.ok(rate('gsend', 'rxBytes') < 60_000 && rate('grecv', 'txBytes') < 60_000);
+  assert.ok(readings.every((r) => r.nic.txBytes > 0 && r.nic.rxBytes > 0), 'lo counters via ip -s -j link');
+  for (let i = 1; i < readings.length; i++) assert.ok(readings[i]!.atMs > readings[i - 1]!.atMs);
+});
+
+test('sampling a host whose libvirtd is down fails naming the host', async () => {
+  const d = driver();
+  await d.connect(['hostB']);
+  writeFileSync(join(state, 'hostB', 'down'), '');
+  await assert.rejects(d.sampleCounters('hostB', { durationMs: 500, intervalMs: 250 }), /hostB: .*domstats.*failed to connect to the hypervisor/s);
+  await d.close();
+});
+
+test('pre-copy: virsh migrate on the source with the constraints, progress, final stats from the destination', async () => {
+  const log: string[] = [];
+  const d = driver(log);
+  await d.connect(['hostA', 'hostB']);
+  const progress: MigrationProgress[] = [];
+  const outcome = await d.migrate(request({ bandwidthMbps: 64, maxDowntimeMs: 300, autoConverge: true }), (p) => progress.push(p), new AbortController().signal);
+  const hostA = await d.listVms('hostA');
+  const hostB = await d.listVms('hostB');
+  await d.close();
+  assert.equal(outcome.vm, 'gsend');
+  assert.equal(outcome.mode, 'pre-copy');
+  assert.equal(outcome.switchedAtMs, undefined);
+  assert.equal(outcome.downtimeMs, 172, 'from the destination --completed stats');
+  assert.equal(outcome.transferredBytes, (196608 * 1024) / 2);
+  const tookMs = outcome.finishedMs - outcome.startedMs;
+  assert.ok(tookMs >= migrateMs && tookMs < migrateMs + 1500, `took ${tookMs} ms`);
+  assert.ok(progress.length >= 2, `progress events: ${progress.length}`);
+  assert.ok(progress.every((p) => p.vm === 'gsend' && p.phase === 'pre-copy' && p.memoryTotalBytes === 196608 * 1024));
+  assert.ok(progress.at(-1)!.transferredBytes >= progress[0]!.transferredBytes);
+  assert.ok(Math.abs(progress[0]!.rateMbps - (8413380 * 8) / 1e6) < 1e-9);
+  assert.deepEqual(hostA.map((v) => v.name), ['grecv']);
+  assert.deepEqual(hostB.map((v) => [v.name, v.state]), [['gsend', 'running']]);
+  const arrived = readDomain('hostB', 'gsend')!;
+  assert.deepEqual(arrived.migrateArgs, ['--live', '--verbose', '--bandwidth', '7', '--auto-converge', 'gsend', 'qemu+ssh://hostB/system']);
+  assert.equal(arrived.maxDowntimeMs, 300, 'migrate-setmaxdowntime on the running job');
+  const sentA = servers.hostA!.commands.join('\n');
+  assert.match(sentA, /^virsh -c qemu:\/\/\/system migrate --live --verbose --bandwidth 7 --auto-converge gsend qemu\+ssh:\/\/hostB\/system$/m);
+  assert.match(sentA, /virsh -c qemu:\/\/\/system event --domain gsend --event job-completed --loop --timestamp/);
+  assert.ok(log.some((l) => l.includes('gsend hostA→hostB (attempt 1): hostA$ virsh -c qemu:///system migrate')));
+});
+
+test('post-copy: switched with migrate-postcopy, final stats from the source job-completed event', async () => {
+  const log: string[] = [];
+  const d = driver(log);
+  await d.connect(['hostA', 'hostB']);
+  const phases = new Set<string>();
+  const outcome = await d.migrate(request({ vm: 'grecv', mode: 'post-copy' }), (p) => phases.add(p.phase), new AbortController().signal);
+  const hostB = await d.listVms('hostB');
+  await d.close();
+  assert.equal(outcome.mode, 'post-copy');
+  assert.ok(outcome.switchedAtMs !== undefined && outcome.switchedAtMs > outcome.startedMs && outcome.switchedAtMs < outcome.finishedMs);
+  assert.equal(outcome.downtimeMs, 6, 'from the event: the destination has no stats after post-copy');
+  assert.equal(outcome.transferredBytes, (262144 * 1024) / 2);
+  assert.ok(phases.has('post-copy'), [...phases].join(','));
+  assert.deepEqual(hostB.map((v) => [v.name, v.state]), [['grecv', 'running']]);
+  assert.deepEqual(readDomain('hostB', 'grecv')!.migrateArgs, ['--live', '--verbose', '--postcopy', 'grecv', 'qemu+ssh://hostB/system']);
+  assert.match(servers.hostA!.commands.join('\n'), /^virsh -c qemu:\/\/\/system migrate-postcopy grecv$/m);
+  assert.ok(log.some((l) => /switched to post-copy after \d+ ms/.test(l)));
+});
+
+test('failure with the destination libvirtd down: MigrationFailedError, VM still on the source, retryable', async () => {
+  const d = driver();
+  await d.connect(['hostA', 'hostB']);
+  writeFileSync(join(state, 'hostB', 'down'), '');
+  const error = await d.migrate(request({}), () => {}, new AbortController().signal).then(
+    () => assert.fail('should fail'),
+    (e: unknown) => e,
+  );
+  await d.close();
+  assert.ok(error instanceof MigrationFailedError, String(error));
+  assert.equal(error.vmOn, 'source');
+  assert.equal(error.retryable, true);
+  assert.equal(error.exitCode, 2);
+  assert.match(error.message, /^gsend: virsh migrate failed \(Unable to read from monitor: Connection reset by peer\); the VM still runs on hostA$/);
+  assert.equal(readDomain('hostA', 'gsend')?.state, 'running');
+});
+
+test('abort before a switch: domjobabort, the VM stays on the source', async () => {
+  const log: string[] = [];
+  const d = driver(log);
+  await d.connect(['hostA', 'hostB']);
+  const abort = new AbortController();
+  setTimeout(() => abort.abort(new Error('timeout 0.4 s')), 400);
+  const error = await d.migrate(request({}), () => {}, abort.signal).then(
+    () => assert.fail('should fail'),
+    (e: unknown) => e,
+  );
+  await d.close();
+  assert.ok(error instanceof MigrationFailedError, String(error));
+  assert.equal(error.vmOn, 'source');
+  assert.match(error.message, /^gsend: aborted \(timeout 0\.4 s\); the VM still runs on hostA$/);
+  assert.match(servers.hostA!.commands.join('\n'), /^virsh -c qemu:\/\/\/system domjobabort gsend$/m);
+  assert.equal(readDomain('hostB', 'gsend'), undefined);
+});
+
+test('abort after the post-copy switch is refused: the migration finishes on the destination', async () => {
+  const log: string[] = [];
+  const d = driver(log);
+  await d.connect(['hostA', 'hostB']);
+  const abort = new AbortController();
+  const outcome = await d.migrate(
+    request({ vm: 'grecv', mode: 'post-copy' }),
+    (p) => {
+      if (p.phase === 'post-copy') abort.abort(new Error('user interrupt'));
+    },
+    abort.signal,
+  );
+  await d.close();
+  assert.ok(outcome.switchedAtMs !== undefined);
+  assert.ok(log.some((l) => l.includes('not aborting (user interrupt): post-copy already switched')));
+  assert.equal(readDomain('hostB', 'grecv')?.state, 'running');
+});
+
+test('post-copy broken after the switch: paused-in-postcopy with the exact recovery command', async () => {
+  const d = driver();
+  await d.connect(['hostA', 'hostB']);
+  const error = await d
+    .migrate(
+      request({ vm: 'grecv', mode: 'post-copy', bandwidthMbps: 64 }),
+      (p) => {
+        if (p.phase === 'post-copy') writeFileSync(join(state, 'hostB', 'down'), '');
+      },
+      new AbortController().signal,
+    )
+    .then(
+      () => assert.fail('should fail'),
+      (e: unknown) => e,
+    );
+  await d.close();
+  assert.ok(error instanceof MigrationFailedError, String(error));
+  assert.equal(error.vmOn, 'paused-in-postcopy', error.message);
+  assert.equal(error.retryable, false);
+  assert.ok(
+    error.message.endsWith(
+      'recover it on hostA with: virsh -c qemu:///system migrate --live --verbose --postcopy --postcopy-resume --bandwidth 7 grecv qemu+ssh://hostB/system',
+    ),
+    error.message,
+  );
+});

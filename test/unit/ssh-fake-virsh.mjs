@@ -1,0 +1,206 @@
+#!/usr/bin/env node
+/* global process, setTimeout */
+// A stand-in `virsh` for the ssh driver's unit tests, put first on PATH by the test SSH server.
+// It prints the formats of libvirt 9.0 (as in shared/fixtures/virsh) from a tiny shared state:
+//   $FAKE_VIRSH_DIR/<host>/<domain>.json   a domain on that host ($FAKE_VIRSH_HOST = this host)
+//   $FAKE_VIRSH_DIR/<host>/events.log      job-completed events emitted on that host
+//   $FAKE_VIRSH_DIR/<host>/down            libvirtd "stopped": every call fails
+// Migration: FAKE_MIGRATE_MS long, counters restart on the new host, transient domains vanish
+// from the source; post-copy switches when migrate-postcopy is called.
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = process.env.FAKE_VIRSH_DIR;
+const host = process.env.FAKE_VIRSH_HOST;
+const migrateMs = Number(process.env.FAKE_MIGRATE_MS ?? '1500');
+const args = process.argv.slice(2);
+if (args[0] === '-c') args.splice(0, 2);
+const [command, ...rest] = args;
+const dir = (h) => join(root, h);
+const domFile = (h, d) => join(dir(h), `${d}.json`);
+const jobFile = (h, d) => join(dir(h), `${d}.job`);
+const read = (f) => JSON.parse(readFileSync(f, 'utf8'));
+const write = (f, v) => writeFileSync(f, JSON.stringify(v));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const die = (message) => {
+  process.stderr.write(`error: ${message}\n`);
+  process.exit(1);
+};
+const domains = (h) =>
+  existsSync(dir(h))
+    ? readdirSync(dir(h))
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+        .map((f) => read(join(dir(h), f)))
+    : [];
+const domain = (d) => (existsSync(domFile(host, d)) ? read(domFile(host, d)) : die(`failed to get domain '${d}'`));
+const counters = (d) => {
+  const s = (Date.now() - d.bootMs) / 1000;
+  return { tx: Math.round(d.txBps * s), rx: Math.round(d.rxBps * s) };
+};
+const positional = rest.filter((a) => !a.startsWith('--'));
+
+if (existsSync(join(dir(host), 'down'))) die('failed to connect to the hypervisor');
+
+switch (command) {
+  case 'list': {
+    if (rest.includes('--name')) {
+      for (const d of domains(host)) if (d.state === 'running') process.stdout.write(`${d.name}\n`);
+      process.stdout.write('\n');
+      break;
+    }
+    let out = ' Id   Name    State\n-----------------------\n';
+    domains(host).forEach((d, i) => (out += ` ${d.state === 'shut off' ? '-' : i + 1}    ${d.name}   ${d.state}\n`));
+    process.stdout.write(`${out}\n`);
+    break;
+  }
+  case 'dominfo': {
+    const d = domain(positional[0]);
+    process.stdout.write(
+      `Id:             1\nName:           ${d.name}\nUUID:           e610620b-02b8-479b-8c6f-9adfb3035e22\nOS Type:        hvm\n` +
+        `State:          ${d.state}\nCPU(s):         ${d.vcpus}\nCPU time:       11.0s\nMax memory:     ${d.memoryKib} KiB\n` +
+        `Used memory:    ${d.memoryKib} KiB\nPersistent:     ${d.persistent ? 'yes' : 'no'}\nAutostart:      disable\n\n`,
+    );
+    break;
+  }
+  case 'domiflist': {
+    const d = domain(positional[0]);
+    process.stdout.write(
+      ` Interface   Type     Source   Model    MAC\n-----------------------------------------------------------\n` +
+        ` ${d.vnet}       bridge   br0      virtio   ${d.mac}\n\n`,
+    );
+    break;
+  }
+  case 'domstats': {
+    let out = '';
+    for (const d of domains(host).filter((x) => x.state === 'running')) {
+      const c = counters(d);
+      out +=
+        `Domain: '${d.name}'\n  net.count=1\n  net.0.name=${d.vnet}\n  net.0.rx.bytes=${c.rx}\n  net.0.rx.pkts=10\n  net.0.rx.errs=0\n` +
+        `  net.0.rx.drop=0\n  net.0.tx.bytes=${c.tx}\n  net.0.tx.pkts=10\n  net.0.tx.errs=0\n  net.0.tx.drop=0\n\n`;
+    }
+    process.stdout.write(out);
+    break;
+  }
+  case 'domjobinfo': {
+    const name = positional[0];
+    const d = domain(name);
+    if (rest.includes('--completed')) {
+      if (!d.completed) {
+        process.stdout.write('Job type: 0\n\n\n');
+        break;
+      }
+      process.stdout.write(`Job type: 3\n\n${d.completed}`);
+      if (!rest.includes('--keep-completed')) write(domFile(host, name), { ...d, completed: undefined });
+      break;
+    }
+    if (!existsSync(jobFile(host, name))) {
+      if (d.incoming) die('Operation not supported: migration statistics are available only on the source host');
+      process.stdout.write('Job type: 0\n\n\n');
+      break;
+    }
+    const job = read(jobFile(host, name));
+    const total = d.memoryKib * 1024;
+    const elapsed = Date.now() - job.startedMs;
+    const processed = Math.min(total, Math.round((total * elapsed) / migrateMs));
+    process.stdout.write(
+      `Job type: 2\n\noperation: 5\ntime_elapsed: ${elapsed}\ndowntime: 300\nsetup_time: 1\ndata_total: ${total}\n` +
+        `data_processed: ${processed}\ndata_remaining: ${total - processed}\nmemory_total: ${total}\nmemory_processed: ${processed}\n` +
+        `memory_remaining: ${total - processed}\nmemory_bps: 8413380\nmemory_dirty_rate: 0\nmemory_iteration: 1\n` +
+        `memory_postcopy_requests: 0\nmemory_page_size: 4096\ndisk_total: 0\ndisk_processed: 0\ndisk_remaining: 0\n\n`,
+    );
+    break;
+  }
+  case 'migrate': {
+    // Options with values come first; the domain and the destination URI are the last two words.
+    const name = rest.at(-2);
+    const to = /^qemu\+ssh:\/\/([^/]+)\//.exec(rest.at(-1) ?? '')?.[1];
+    const d = domain(name);
+    if (!to || !existsSync(dir(to))) die(`unable to connect to server at '${to}:22': No route to host`);
+    const postcopy = rest.includes('--postcopy');
+    write(jobFile(host, name), { startedMs: Date.now(), postcopy, args: rest });
+    let switched = false;
+    const finishAt = Date.now() + migrateMs;
+    while (Date.now() < finishAt) {
+      await sleep(50);
+      const job = read(jobFile(host, name));
+      if (job.aborted && !job.switched) {
+        rmSync(jobFile(host, name));
+        die('operation aborted: migration out job: canceled by client');
+      }
+      if (existsSync(join(dir(to), 'down'))) {
+        rmSync(jobFile(host, name));
+        if (job.switched) {
+          write(domFile(host, name), { ...d, state: 'paused' });
+          write(domFile(to, name), { ...d, state: 'paused', incoming: true });
+        }
+        die('Unable to read from monitor: Connection reset by peer');
+      }
+      if (job.switched && !switched) {
+        switched = true;
+        write(domFile(host, name), { ...d, state: 'paused' });
+        write(domFile(to, name), { ...d, state: 'paused', incoming: true });
+      }
+    }
+    const job = read(jobFile(host, name));
+    const total = d.memoryKib * 1024;
+    const stats = (operation) =>
+      `operation: ${operation}\ntime_elapsed: ${migrateMs}\ntime_elapsed_net: ${migrateMs}\ndowntime: ${switched ? 6 : 172}\n` +
+      `downtime_net: 5\nsetup_time: 1\ndata_total: ${total}\ndata_processed: ${Math.round(total / 2)}\ndata_remaining: 0\n` +
+      `memory_total: ${total}\nmemory_processed: ${Math.round(total / 2)}\nmemory_remaining: 0\nmemory_bps: 342769633\n` +
+      `memory_iteration: ${switched ? 2 : 3}\nmemory_postcopy_requests: ${switched ? 7 : 0}\nmemory_page_size: 4096\n`;
+    const arrived = { ...d, state: 'running', vnet: `vnet${Math.floor(Math.random() * 9)}`, bootMs: Date.now(), incoming: false };
+    arrived.completed = switched ? undefined : stats(4);
+    arrived.maxDowntimeMs = job.maxDowntimeMs;
+    arrived.migrateArgs = job.args;
+    mkdirSync(dir(to), { recursive: true });
+    write(join(dir(to), `${name}.tmp`), arrived);
+    renameSync(join(dir(to), `${name}.tmp`), domFile(to, name));
+    rmSync(jobFile(host, name));
+    if (d.persistent) write(domFile(host, name), { ...d, state: 'shut off', completed: stats(5) });
+    else rmSync(domFile(host, name));
+    const now = new Date();
+    const stamp = `${now.toISOString().replace('T', ' ').replace('Z', '')}+0000`;
+    const indented = stats(5)
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => `\t${l}\n`)
+      .join('');
+    appendFileSync(join(dir(host), 'events.log'), `${stamp}: event 'job-completed' for domain '${name}':\n${indented}`);
+    process.stderr.write('\rMigration: [ 31 %]\rMigration: [100 %]\n');
+    break;
+  }
+  case 'migrate-postcopy':
+  case 'domjobabort':
+  case 'migrate-setmaxdowntime': {
+    const name = positional[0];
+    domain(name);
+    if (!existsSync(jobFile(host, name))) die('Requested operation is not valid: no job is active on the domain');
+    const job = read(jobFile(host, name));
+    if (command === 'migrate-postcopy') {
+      if (!job.postcopy) die('Requested operation is not valid: switching to post-copy requires migration to be started with VIR_MIGRATE_POSTCOPY flag');
+      job.switched = true;
+    } else if (command === 'domjobabort') {
+      job.aborted = true;
+    } else {
+      job.maxDowntimeMs = Number(positional[1]);
+    }
+    write(jobFile(host, name), job);
+    break;
+  }
+  case 'event': {
+    const name = rest[rest.indexOf('--domain') + 1];
+    const log = join(dir(host), 'events.log');
+    let seen = existsSync(log) ? readFileSync(log, 'utf8').length : 0;
+    for (;;) {
+      await sleep(50);
+      if (!existsSync(log)) continue;
+      const text = readFileSync(log, 'utf8');
+      const fresh = text.slice(seen);
+      seen = text.length;
+      for (const block of fresh.split(/(?=^\d{4}-)/m)) if (block.includes(`for domain '${name}'`)) process.stdout.write(block);
+    }
+  }
+  default:
+    die(`unknown command '${command}'`);
+}

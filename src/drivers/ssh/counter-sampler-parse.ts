@@ -1,7 +1,7 @@
 // Reads the sampler's stream (see counter-sampler-script.ts) into ticks, and ticks into readings:
 // VMs by name, interfaces by MAC (vnet names are host-local), a VM's interfaces summed.
 import type { CounterReading } from '../driver.ts';
-import { parseDomiflist, parseDomstatsInterfaces, VirshOutputError, type DomainNetStats } from './virsh-parse.ts';
+import { parseDomiflist, parseDomstatsInterfaces, VirshOutputError, type DomainNetStats, type DomstatsInterface } from './virsh-parse.ts';
 
 export interface SamplerTick {
   /** Remote `date +%s.%N`, in ms. */
@@ -80,6 +80,16 @@ export class CounterSamplerStream {
 }
 
 /**
+ * The MAC of a domstats interface: by its vnet name as domiflist showed it at the start, else by
+ * position (domstats net.N and domiflist rows both follow the domain XML's order, which a
+ * migration keeps while the vnet names change).
+ */
+function interfaceMac(macs: InterfaceMacs, domain: string, iface: DomstatsInterface): string {
+  const known = macs.get(domain);
+  return known?.get(iface.name) ?? [...(known?.values() ?? [])][iface.index] ?? `vnet:${iface.name}`;
+}
+
+/**
  * Ticks → readings. Times: the first tick is anchored at `firstTickLocalMs` (the driver's clock)
  * and later ones keep the remote clock's spacing. Counters: per (VM, MAC) and kept cumulative:
  * a counter that went down (interface re-created, e.g. the VM left and came back) continues from
@@ -96,7 +106,7 @@ export function readingsFromTicks(ticks: SamplerTick[], macs: InterfaceMacs, fir
       let txBytes = 0;
       let rxBytes = 0;
       for (const iface of interfaces) {
-        const key = `${domain}\0${macs.get(domain)?.get(iface.name) ?? `vnet:${iface.name}`}`;
+        const key = `${domain}\0${interfaceMac(macs, domain, iface)}`;
         const prev = last.get(key);
         const off = offset.get(key) ?? { tx: 0, rx: 0 };
         if (prev && iface.txBytes < prev.tx) off.tx += prev.tx;

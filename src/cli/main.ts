@@ -5,6 +5,7 @@ import { TSMIG_VERSION } from '../version.ts';
 import { validateCommand } from './validate-command.ts';
 import { runCommand, type RunCommandOptions } from './run-command.ts';
 import { reportCommand } from './report-command.ts';
+import { REPORT_FORMATS, type ReportFormat } from '../report/render-report-format.ts';
 
 const STRATEGIES = ['traffic-sensitive', 'pre-copy', 'post-copy'];
 
@@ -51,6 +52,7 @@ export function buildProgram(): Command {
     .description('validate, measure, plan, migrate, verify and report')
     .option('-C, --check', 'plan only: move nothing')
     .option('--report <file>', 'also write the JSON run report here')
+    .option('--report-dir <dir>', 'also write the run report into this directory, in each of the playbook\'s report.formats')
     .option('--abort-on-interrupt', 'on Ctrl-C, abort running pre-copy migrations instead of letting them finish')
     .action(async (file: string, opts: RunCommandOptions) => {
       process.exitCode = await runCommand(file, opts);
@@ -59,10 +61,11 @@ export function buildProgram(): Command {
   program
     .command('report')
     .argument('<run-json>', 'a run report written by tsmig run (--report or report.path)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(REPORT_FORMATS).default('text'))
+    .option('-o, --output <file>', 'write to this file instead of stdout')
     .description('re-render a saved run report')
-    .action((file: string, opts: { format: 'text' | 'json' }) => {
-      process.exitCode = reportCommand(file, opts.format);
+    .action((file: string, opts: { format: ReportFormat; output?: string }) => {
+      process.exitCode = reportCommand(file, opts.format, opts.output);
     });
 
   return program;

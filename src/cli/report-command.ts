@@ -1,14 +1,13 @@
 // tsmig report RUN.json: re-render a saved run.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { ExitCode, TsmigError } from '../errors.ts';
-import { renderRecapText } from '../report/recap-text.ts';
+import { renderReportFormat, type ReportFormat } from '../report/render-report-format.ts';
 import type { RunReport } from '../report/run-report.ts';
-import { renderPlanText } from '../report/plan-text.ts';
 
-export function reportCommand(file: string, format: 'text' | 'json'): number {
-  const report = readRunReport(file);
-  if (format === 'json') process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else process.stdout.write(`${renderPlanText(report.plan, report.measurements)}\n\n${renderRecapText(report)}\n`);
+export function reportCommand(file: string, format: ReportFormat, outputFile?: string): number {
+  const text = renderReportFormat(readRunReport(file), format);
+  if (outputFile) writeFileSync(outputFile, text);
+  else process.stdout.write(text);
   return ExitCode.ok;
 }
 

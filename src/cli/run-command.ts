@@ -12,6 +12,7 @@ import { startPlainProgress, type Verbosity } from '../report/progress-plain.ts'
 import { renderRecapText } from '../report/recap-text.ts';
 import type { RunReport } from '../report/run-report.ts';
 import { handleInterrupts } from './interrupts.ts';
+import { writeReportFiles } from './write-report-files.ts';
 
 export interface RunCommandOptions {
   inventory?: string;
@@ -24,6 +25,7 @@ export interface RunCommandOptions {
   verbose?: boolean;
   check?: boolean;
   report?: string;
+  reportDir?: string;
   abortOnInterrupt?: boolean;
 }
 
@@ -66,6 +68,8 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     }
     const reportPath = opts.report ?? playbook.report.path;
     if (reportPath && !opts.check) writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+    const reportDir = opts.reportDir ?? playbook.report.dir;
+    const dirFiles = reportDir && !opts.check ? writeReportFiles(report, reportDir, playbook.report.formats) : [];
     if (opts.json) {
       out(JSON.stringify(opts.check ? { plan: report.plan, measurements: report.measurements } : report, null, 2));
     } else {
@@ -73,6 +77,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
       out('');
       out(renderRecapText(report));
       if (reportPath && !opts.check) out(`report written to ${reportPath}`);
+      if (dirFiles.length > 0) out(`reports written: ${dirFiles.join(', ')}`);
     }
     return report.exit_code;
   } finally {

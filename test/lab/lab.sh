@@ -67,7 +67,7 @@ host_dir() { printf '%s/hosts/%s' "$LAB_DIR" "$1"; }
 check_host() {
   [[ -n "${HOST_IP[$1]+x}" ]] || die "unknown host '$1' (hosts: ${HOSTS[*]})"
 }
-root_veth() { printf 'veth-%s' "$1"; } # keep in step with check_devices_free
+root_veth() { printf 'veth-%s' "$1"; }
 
 # ---------------------------------------------------------------- processes
 
@@ -160,8 +160,11 @@ no_ipv6() { echo 1 >"/proc/sys/net/ipv6/conf/$1/disable_ipv6" 2>/dev/null || tru
 
 # up has already torn down its own devices, so any left are someone else's.
 check_devices_free() {
-  local dev
-  for dev in "$MGMT_BRIDGE" "${HOSTS[@]/#/veth-}"; do
+  local dev host devs=("$MGMT_BRIDGE")
+  for host in "${HOSTS[@]}"; do
+    devs+=("$(root_veth "$host")")
+  done
+  for dev in "${devs[@]}"; do
     if ip link show dev "$dev" >/dev/null 2>&1; then
       die "network device ${dev} exists but was not created by this lab: remove it first"
     fi

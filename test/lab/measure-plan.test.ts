@@ -1,0 +1,34 @@
+// Through the CLI on the real lab: the ssh driver's measurement sees gsend send and grecv
+// receive, and `tsmig plan` picks post-copy for the sender and pre-copy for the receiver.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { guestsHomeOnA, labInventory, labPlaybook, recordMeasurement, runningOn, tsmig } from './lab-helpers.ts';
+
+before(guestsHomeOnA);
+
+test('plan: gsend TX and grecv RX measured; gsend by post-copy, grecv by pre-copy; nothing moves', { timeout: 120_000 }, async () => {
+  const r = await tsmig(['plan', labPlaybook('lab-a-to-b.yml'), '-i', labInventory]);
+  assert.equal(r.exitCode, 0, r.stderr);
+  const vms = r.json.measurements?.vms ?? [];
+  const gsend = vms.find((v) => v.vm === 'gsend');
+  const grecv = vms.find((v) => v.vm === 'grecv');
+  assert.ok(gsend && grecv, JSON.stringify(vms));
+  assert.equal(gsend.host, 'hostA');
+  // ~1.7 MB/s ≈ 13.9 Mbit/s unloaded (LAB.md); a busy 2-core machine slows the TCG guests.
+  assert.ok(gsend.txMbps > 4 && gsend.txMbps < 30, `gsend tx ${gsend.txMbps} Mbps`);
+  assert.ok(gsend.rxMbps < gsend.txMbps / 10, `gsend rx ${gsend.rxMbps} Mbps (ACKs only)`);
+  assert.ok(grecv.rxMbps > 4 && grecv.rxMbps < 30, `grecv rx ${grecv.rxMbps} Mbps`);
+  assert.ok(grecv.txMbps < grecv.rxMbps / 10, `grecv tx ${grecv.txMbps} Mbps (ACKs only)`);
+  assert.ok(Math.abs(gsend.txMbps - grecv.rxMbps) / gsend.txMbps < 0.1, 'what gsend sends, grecv receives');
+  const modes = Object.fromEntries((r.json.plan?.migrations ?? []).map((m) => [m.vm, m.mode]));
+  assert.deepEqual(modes, { gsend: 'post-copy', grecv: 'pre-copy' });
+  assert.deepEqual(await runningOn('hostA'), ['grecv', 'gsend']);
+  assert.deepEqual(await runningOn('hostB'), []);
+  recordMeasurement('per-VM rates (5 s window, Mbit/s, guest view)', {
+    gsendTxMbps: +gsend.txMbps.toFixed(2),
+    gsendRxMbps: +gsend.rxMbps.toFixed(3),
+    grecvTxMbps: +grecv.txMbps.toFixed(3),
+    grecvRxMbps: +grecv.rxMbps.toFixed(2),
+    planWallS: r.wallMs / 1000,
+  });
+});

@@ -56,7 +56,7 @@ export interface CliRun {
  */
 export async function tsmig(args: string[], onStderr?: (line: string) => void): Promise<CliRun> {
   const started = Date.now();
-  const child = execa('node', [join(repo, 'bin/tsmig.js'), ...args, '--json'], { cwd: repo, reject: false, timeout: 240_000 });
+  const child = execa('node', [join(repo, 'bin/tsmig.js'), ...args, '--json', '--verbose'], { cwd: repo, reject: false, timeout: 240_000 });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     const text = chunk.toString();

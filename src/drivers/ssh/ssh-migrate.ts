@@ -39,7 +39,7 @@ export interface SshMigrationSettings {
 }
 
 export const defaultSshMigrationSettings: SshMigrationSettings = {
-  progressPollMs: 750,
+  progressPollMs: 1000,
   switchPollMs: 200,
   finalEventWaitMs: 3000,
   verifyWaitMs: 5000,
@@ -167,7 +167,9 @@ export async function migrateOverSsh(
         await Promise.race([migrateRun, clock.sleep(settings.progressPollMs)]);
         continue;
       }
-      const job = await pool.exec(source.name, virshDomjobinfo(sourceUri, vm));
+      // Each exec costs a few hundred ms on a busy host: do not make the end of the migration wait for a poll.
+      const job = await Promise.race([pool.exec(source.name, virshDomjobinfo(sourceUri, vm)), migrateRun.then(() => undefined)]);
+      if (!job) break;
       if (job.exitCode !== 0) continue; // the source domain vanishes around the end (LAB.md)
       const stats = readStats(job.stdout);
       if (!stats || !isActiveJob(stats)) continue;
@@ -193,11 +195,12 @@ export async function migrateOverSsh(
     const virshError = virshErrorLines(migrated.stderr || migrateStderr);
 
     if (migrated.exitCode === 0) {
-      const [src, dst] = await waitForDestination(ctx, vm, listings);
-      if (isOnDestination(vm, src, dst)) {
-        const stats = await finalStats(ctx, request, switchedAtMs !== undefined, () => eventText, tag);
-        return outcome(request, startedMs, finishedMs, stats, switchedAtMs);
-      }
+      // Both reads at once: the check of where the VM is, and the final statistics.
+      const [[src, dst], stats] = await Promise.all([
+        waitForDestination(ctx, vm, listings),
+        finalStats(ctx, request, switchedAtMs !== undefined, () => eventText, tag),
+      ]);
+      if (isOnDestination(vm, src, dst)) return outcome(request, startedMs, finishedMs, stats, switchedAtMs);
     }
     const [src, dst] = await listings();
     const vmOn = locateVm(vm, src, dst, switchedAtMs !== undefined);

@@ -104,7 +104,7 @@ function request(over: Partial<MigrationRequest>): MigrationRequest {
   };
 }
 
-const fastPolls = { progressPollMs: 200, switchPollMs: 100, finalEventWaitMs: 2000, verifyWaitMs: 2000 };
+const fastPolls = { progressPollMs: 200, switchRetryMs: 50, finalEventWaitMs: 2000, verifyWaitMs: 2000 };
 function driver(log: string[] = []) {
   return createSshDriver([inventoryHost('hostA'), inventoryHost('hostB')], (l) => log.push(l), { migration: fastPolls });
 }
@@ -206,8 +206,22 @@ test('post-copy: switched with migrate-postcopy, final stats from the source job
   assert.ok(phases.has('post-copy'), [...phases].join(','));
   assert.deepEqual(hostB.map((v) => [v.name, v.state]), [['grecv', 'running']]);
   assert.deepEqual(readDomain('hostB', 'grecv')!.migrateArgs, ['--live', '--verbose', '--postcopy', 'grecv', 'qemu+ssh://hostB/system']);
-  assert.match(servers.hostA!.commands.join('\n'), /^virsh -c qemu:\/\/\/system migrate-postcopy grecv$/m);
+  const switcher = servers.hostA!.commands.find((c) => c.includes('migrate-postcopy'));
+  assert.ok(switcher?.endsWith(" sh qemu:///system grecv 0.050"), switcher);
   assert.ok(log.some((l) => /switched to post-copy after \d+ ms/.test(l)));
+});
+
+test('post-copy after the first pass: switched once the job reports iteration 2', async () => {
+  const log: string[] = [];
+  const d = driver(log);
+  await d.connect(['hostA', 'hostB']);
+  const iterations: number[] = [];
+  const outcome = await d.migrate(request({ vm: 'grecv', mode: 'post-copy', postcopySwitch: 'after-first-pass' }), (p) => iterations.push(p.iteration), new AbortController().signal);
+  await d.close();
+  assert.ok(outcome.switchedAtMs !== undefined);
+  assert.ok(outcome.switchedAtMs - outcome.startedMs >= migrateMs / 3, `switched after ${outcome.switchedAtMs - outcome.startedMs} ms`);
+  assert.equal(iterations[0], 1);
+  assert.match(servers.hostA!.commands.join('\n'), /^virsh -c qemu:\/\/\/system migrate-postcopy grecv$/m);
 });
 
 test('failure with the destination libvirtd down: MigrationFailedError, VM still on the source, retryable', async () => {

@@ -106,7 +106,7 @@ switch (command) {
     process.stdout.write(
       `Job type: 2\n\noperation: 5\ntime_elapsed: ${elapsed}\ndowntime: 300\nsetup_time: 1\ndata_total: ${total}\n` +
         `data_processed: ${processed}\ndata_remaining: ${total - processed}\nmemory_total: ${total}\nmemory_processed: ${processed}\n` +
-        `memory_remaining: ${total - processed}\nmemory_bps: 8413380\nmemory_dirty_rate: 0\nmemory_iteration: 1\n` +
+        `memory_remaining: ${total - processed}\nmemory_bps: 8413380\nmemory_dirty_rate: 0\nmemory_iteration: ${elapsed < migrateMs / 3 ? 1 : 2}\n` +
         `memory_postcopy_requests: 0\nmemory_page_size: 4096\ndisk_total: 0\ndisk_processed: 0\ndisk_remaining: 0\n\n`,
     );
     break;

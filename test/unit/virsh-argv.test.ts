@@ -17,6 +17,7 @@ import {
   virshMigrate,
   virshMigratePostcopy,
   virshMigratePostcopyResume,
+  virshMigratePostcopyWhenAccepted,
   virshMigrateSetMaxDowntime,
 } from '../../src/drivers/ssh/virsh-argv.ts';
 import { commandLine } from '../../src/drivers/ssh/shell-quote.ts';
@@ -52,6 +53,12 @@ test('post-copy enables --postcopy only (the switch is migrate-postcopy)', () =>
   ]);
   assert.ok(!virshMigrate(uri, dest, { ...base, mode: 'post-copy' }).includes('--postcopy-after-precopy'));
   assert.deepEqual(virshMigratePostcopy(uri, 'grecv'), ['virsh', '-c', uri, 'migrate-postcopy', 'grecv']);
+});
+
+test('immediate switch: migrate-postcopy retried on the host until accepted, inputs as arguments', () => {
+  const argv = virshMigratePostcopyWhenAccepted(uri, 'grecv', 100);
+  assert.deepEqual([argv[0], argv[1], ...argv.slice(3)], ['sh', '-c', 'sh', uri, 'grecv', '0.100']);
+  assert.equal(argv[2], 'until virsh -c "$1" migrate-postcopy "$2" 2>/dev/null; do sleep "$3"; done; echo switched');
 });
 
 test('every constraint mapped to its libvirt option', () => {

@@ -15,6 +15,7 @@ import {
   virshMigrate,
   virshMigratePostcopy,
   virshMigratePostcopyResume,
+  virshMigratePostcopyWhenAccepted,
   virshMigrateSetMaxDowntime,
 } from './virsh-argv.ts';
 import {
@@ -28,10 +29,10 @@ import {
 import { isOnDestination, locateVm, type HostListing } from './vm-whereabouts.ts';
 
 export interface SshMigrationSettings {
-  /** domjobinfo polling on the source while pre-copy runs. */
+  /** domjobinfo polling on the source while the migration runs. */
   progressPollMs: number;
-  /** Faster polling until an immediate post-copy switch is done (the first pass may take < 0.5 s). */
-  switchPollMs: number;
+  /** How often the source retries an immediate post-copy switch until QEMU accepts it. */
+  switchRetryMs: number;
   /** How long to wait for the job-completed event after `virsh migrate` returned. */
   finalEventWaitMs: number;
   /** How long the destination may take to show the domain running after `virsh migrate` returned. */
@@ -40,7 +41,7 @@ export interface SshMigrationSettings {
 
 export const defaultSshMigrationSettings: SshMigrationSettings = {
   progressPollMs: 1000,
-  switchPollMs: 200,
+  switchRetryMs: 100,
   finalEventWaitMs: 3000,
   verifyWaitMs: 5000,
 };
@@ -141,6 +142,31 @@ export async function migrateOverSsh(
     .finally(() => (migrateEnded = true));
 
   let switchedAtMs: number | undefined;
+  const markSwitched = (): void => {
+    if (switchedAtMs !== undefined) return;
+    switchedAtMs = clock.nowMs();
+    log(`${tag}: switched to post-copy after ${switchedAtMs - startedMs} ms`);
+  };
+  // Immediate post-copy: the switch is retried on the source itself from the start.
+  const stopSwitcher = new AbortController();
+  const switcher =
+    request.mode === 'post-copy' && request.postcopySwitch === 'immediate'
+      ? pool
+          .exec(source.name, untilInputEnds(virshMigratePostcopyWhenAccepted(sourceUri, vm, settings.switchRetryMs)), {
+            endInput: stopSwitcher.signal,
+            onStdout: (chunk) => {
+              if (chunk.includes('switched')) {
+                markSwitched();
+                stopSwitcher.abort();
+              }
+            },
+          })
+          .catch((error: Error) => log(`${tag}: post-copy switch: ${error.message}`))
+      : undefined;
+  const stopSwitching = async (): Promise<void> => {
+    stopSwitcher.abort();
+    await switcher;
+  };
   let maxDowntimeSet = request.maxDowntimeMs <= 0;
   let abortSent = false;
   const wake = new AbortController();
@@ -150,10 +176,11 @@ export async function migrateOverSsh(
 
   try {
     while (!migrateEnded) {
-      const waitMs = request.mode === 'post-copy' && switchedAtMs === undefined && request.postcopySwitch === 'immediate' ? settings.switchPollMs : settings.progressPollMs;
-      await clock.sleep(waitMs, wake.signal).catch(() => {});
+      await clock.sleep(settings.progressPollMs, wake.signal).catch(() => {});
       if (migrateEnded) break;
       if (signal.aborted) {
+        // Settle the switch first: a switch that got through must not be followed by an abort.
+        if (!abortSent) await stopSwitching();
         if (switchedAtMs !== undefined) {
           // Neither host has the whole VM after the switch: finishing is the only safe way out.
           if (!abortSent) log(`${tag}: not aborting (${reasonText(signal)}): post-copy already switched, letting it finish`);
@@ -179,11 +206,10 @@ export async function migrateOverSsh(
         const r = await pool.exec(source.name, virshMigrateSetMaxDowntime(sourceUri, vm, request.maxDowntimeMs));
         if (r.exitCode !== 0) log(`${tag}: migrate-setmaxdowntime ${request.maxDowntimeMs}: ${virshErrorLines(r.stderr) || `exit ${r.exitCode}`}`);
       }
-      if (request.mode === 'post-copy' && switchedAtMs === undefined && shouldSwitch(request, stats) && !signal.aborted) {
+      if (request.mode === 'post-copy' && request.postcopySwitch === 'after-first-pass' && switchedAtMs === undefined && shouldSwitch(stats) && !signal.aborted) {
         const r = await pool.exec(source.name, virshMigratePostcopy(sourceUri, vm));
         if (r.exitCode === 0) {
-          switchedAtMs = clock.nowMs();
-          log(`${tag}: switched to post-copy after ${switchedAtMs - startedMs} ms`);
+          markSwitched();
           safely(() => onProgress(progressOf(vm, stats, true)), log);
         } else {
           log(`${tag}: migrate-postcopy not accepted yet: ${virshErrorLines(r.stderr) || `exit ${r.exitCode}`}`);
@@ -191,6 +217,7 @@ export async function migrateOverSsh(
       }
     }
     const migrated = await migrateRun;
+    await stopSwitching();
     const finishedMs = clock.nowMs();
     const virshError = virshErrorLines(migrated.stderr || migrateStderr);
 
@@ -220,7 +247,7 @@ export async function migrateOverSsh(
   } finally {
     signal.removeEventListener('abort', onAbort);
     stopEvents.abort();
-    await events;
+    await Promise.all([events, stopSwitching()]);
   }
 }
 
@@ -232,11 +259,9 @@ function readStats(stdout: string): MigrationJobStats | undefined {
   }
 }
 
-function shouldSwitch(request: MigrationRequest, stats: MigrationJobStats): boolean {
-  // QEMU refuses the switch until its migration has started (memory_total is 0 while the
-  // destination QEMU is still starting).
-  if (!((stats.memoryTotalBytes ?? 0) > 0)) return false;
-  return request.postcopySwitch === 'immediate' || (stats.memoryIteration ?? 0) >= 2;
+/** After the first pass: once QEMU is on its second iteration over memory. */
+function shouldSwitch(stats: MigrationJobStats): boolean {
+  return (stats.memoryTotalBytes ?? 0) > 0 && (stats.memoryIteration ?? 0) >= 2;
 }
 
 function safely(f: () => void, log: (line: string) => void): void {

@@ -101,6 +101,17 @@ export function virshMigratePostcopy(uri: string, domain: string): string[] {
   return virsh(uri, 'migrate-postcopy', domainArg(domain));
 }
 
+/**
+ * An immediate post-copy switch, run on the source: retries `migrate-postcopy` on the host every
+ * retryMs until QEMU accepts it (it refuses until its migration has started, and the first pass
+ * of a small guest can be over in < 0.4 s: a round-trip per try from the engine is too slow),
+ * then prints "switched". Wrap in untilInputEnds so that ending our input stops it.
+ */
+export function virshMigratePostcopyWhenAccepted(uri: string, domain: string, retryMs: number): string[] {
+  const script = 'until virsh -c "$1" migrate-postcopy "$2" 2>/dev/null; do sleep "$3"; done; echo switched';
+  return ['sh', '-c', script, 'sh', uri, domainArg(domain), (retryMs / 1000).toFixed(3)];
+}
+
 /** Max tolerable downtime of the running migration job, in ms (on the source, once the job runs). */
 export function virshMigrateSetMaxDowntime(uri: string, domain: string, maxDowntimeMs: number): string[] {
   return virsh(uri, 'migrate-setmaxdowntime', domainArg(domain), String(Math.max(1, Math.round(maxDowntimeMs))));

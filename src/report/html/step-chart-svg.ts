@@ -32,7 +32,8 @@ export function renderStepChartSvg(chart: StepChart): string {
   const plotH = CHART_HEIGHT_PX - MARGIN.top - MARGIN.bottom;
   const spanS = Math.max(chart.toS - chart.fromS, 1e-9);
   const maxMbps = Math.max(0, ...chart.lines.flatMap((l) => l.buckets.map((b) => b.mbps)));
-  const yTicks = valueTicks(maxMbps, 4);
+  // Headroom above the peak, so a line near the top is not drawn onto the frame.
+  const yTicks = valueTicks(maxMbps * 1.08, 4);
   const yTop = yTicks.at(-1) ?? 1;
   const x = (s: number): number => MARGIN.left + ((s - chart.fromS) / spanS) * plotW;
   const y = (mbps: number): number => MARGIN.top + plotH - (mbps / yTop) * plotH;

@@ -63,10 +63,11 @@ export class InterruptedError extends TsmigError {
 export class MigrationFailedError extends TsmigError {
   constructor(
     readonly vm: string,
-    message: string,
+    /** What went wrong, without the VM's name. */
+    readonly detail: string,
     readonly vmOn: VmWhereabouts,
     readonly retryable = true,
   ) {
-    super(`${vm}: ${message}`, ExitCode.migrationsFailed);
+    super(`${vm}: ${detail}`, ExitCode.migrationsFailed);
   }
 }

@@ -120,7 +120,7 @@ async function migrateWithRetries(m: PlannedMigration, ctx: ExecutionContext): P
       return record;
     } catch (error) {
       const failure = asMigrationFailure(m.vm, error);
-      attempts.push({ attempt, started_s: relS(startedMs), finished_s: relS(clock.nowMs()), error: failure.message });
+      attempts.push({ attempt, started_s: relS(startedMs), finished_s: relS(clock.nowMs()), error: failure.detail });
       const last = attempt === maxAttempts || !failure.retryable || failure.vmOn !== 'source' || ctx.stop.aborted;
       if (last) {
         const record: MigrationRecord = {
@@ -132,13 +132,13 @@ async function migrateWithRetries(m: PlannedMigration, ctx: ExecutionContext): P
           status: 'failed',
           started_s: attempts[0]?.started_s ?? relS(startedMs),
           finished_s: relS(clock.nowMs()),
-          duration_s: round3((clock.nowMs() - startedMs) / 1000),
+          duration_s: round3(relS(clock.nowMs()) - (attempts[0]?.started_s ?? relS(startedMs))),
           bytes: 0,
           downtime_ms: null,
           retries: attempt - 1,
           vm_on: whereaboutsHost(failure.vmOn, m),
           reason: m.reason,
-          error: failure.message,
+          error: failure.detail,
           recovery: recoveryFor(failure, m),
           attempts,
           progress,
@@ -146,7 +146,7 @@ async function migrateWithRetries(m: PlannedMigration, ctx: ExecutionContext): P
         events.emit({ type: 'migration-end', record });
         return record;
       }
-      events.emit({ type: 'migration-retry', vm: m.vm, attempt, error: failure.message, delayMs: c.retryDelayMs });
+      events.emit({ type: 'migration-retry', vm: m.vm, attempt, error: failure.detail, delayMs: c.retryDelayMs });
       await clock.sleep(c.retryDelayMs).catch(() => undefined);
     } finally {
       timerStop.abort();

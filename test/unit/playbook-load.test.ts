@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { loadPlaybook } from '../../src/playbook/load-playbook.ts';
 import { PlaybookError } from '../../src/errors.ts';
 import { PUBLISHED, renderSchema } from '../../scripts/write-schema.ts';
@@ -144,7 +145,7 @@ test('deep nesting is refused', () => {
 
 test('inventory in a separate file, by path or -i, with errors located in that file', () => {
   const inv = writeTemp('driver: sim\nhosts:\n  a: { vms: { v1: { memory_mib: 512 } } }\n  b: {}\n', 'inv.yml');
-  const pb = loadPlaybook(writeTemp('name: x\ninventory: inv.yml\nmigrations: [{ from: a, to: b }]\n'));
+  const pb = loadPlaybook(writeTemp(`name: x\ninventory: ${basename(inv)}\nmigrations: [{ from: a, to: b }]\n`));
   assert.deepEqual(pb.inventory.hosts.map((h) => h.name), ['a', 'b']);
   const bad = writeTemp('hosts:\n  a: { nic_mbps: fast }\n', 'bad-inv.yml');
   assert.throws(

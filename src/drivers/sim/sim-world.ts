@@ -126,7 +126,7 @@ export class SimWorld implements Timeline {
         const perMs = mbpsToBytesPerMs(m.rateMbps);
         if (perMs <= 0) continue;
         let bytes = m.phaseRemainingBytes;
-        if (m.failAfterBytes !== undefined) bytes = Math.min(bytes, Math.max(0, m.failAfterBytes - m.transferredBytes));
+        if (m.failAfterBytes !== undefined && m.switchedAtMs === undefined) bytes = Math.min(bytes, Math.max(0, m.failAfterBytes - m.transferredBytes));
         next = Math.min(next, this.nowMs + bytes / perMs);
       }
     }
@@ -259,6 +259,11 @@ export class SimWorld implements Timeline {
   }
 
   private switchToDestination(m: SimMigration, bytesToPull: number): void {
+    if (m.failAfterBytes !== undefined) {
+      // Injected faults strike before the switch: after it, the VM already runs on the destination.
+      this.fail(m, `sim: injected failure before the post-copy switch (attempt ${this.vms.get(m.request.vm)?.attempts ?? '?'})`);
+      return;
+    }
     const vm = this.vms.get(m.request.vm)!;
     vm.host = m.request.to;
     vm.state = 'running';

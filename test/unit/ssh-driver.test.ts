@@ -4,88 +4,15 @@
 // and a post-copy broken after the switch.
 import { test, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { HostUnreachableError, MigrationFailedError } from '../../src/errors.ts';
-import type { InventoryHost } from '../../src/playbook/types.ts';
 import type { MigrationProgress, MigrationRequest } from '../../src/drivers/driver.ts';
 import { createSshDriver } from '../../src/drivers/ssh/ssh-driver.ts';
-import { startTestSshServer, writeClientKey, writeKnownHosts, type TestSshServer } from './ssh-test-server.ts';
+import { startFakeLab } from './ssh-fake-lab.ts';
 
-const work = mkdtempSync(join(tmpdir(), 'tsmig-ssh-driver-'));
-const bin = join(work, 'bin');
-const state = join(work, 'state');
-mkdirSync(bin);
-writeFileSync(join(bin, 'virsh'), `#!/bin/sh\nexec ${process.execPath} ${fileURLToPath(new URL('./ssh-fake-virsh.mjs', import.meta.url))} "$@"\n`);
-chmodSync(join(bin, 'virsh'), 0o755);
-const migrateMs = 1200;
-const env = (host: string): Record<string, string> => ({
-  PATH: `${bin}:${process.env.PATH}`,
-  FAKE_VIRSH_DIR: state,
-  FAKE_VIRSH_HOST: host,
-  FAKE_MIGRATE_MS: String(migrateMs),
-});
-const servers: Record<string, TestSshServer> = {
-  hostA: await startTestSshServer({ env: env('hostA') }),
-  hostB: await startTestSshServer({ env: env('hostB') }),
-};
-const identityFile = writeClientKey();
-const knownHostsFile = writeKnownHosts(Object.values(servers).map((s) => `[127.0.0.1]:${s.port} ${s.publicKey}`));
-after(async () => {
-  await Promise.all(Object.values(servers).map((s) => s.close()));
-  rmSync(work, { recursive: true, force: true });
-});
-
-function inventoryHost(name: string, over: Partial<InventoryHost> = {}): InventoryHost {
-  return {
-    name,
-    nicMbps: 1000,
-    address: '127.0.0.1',
-    port: servers[name]?.port ?? 1,
-    user: 'root',
-    identityFile,
-    knownHostsFile,
-    hostKeyChecking: true,
-    libvirtUri: 'qemu:///system',
-    nic: 'lo',
-    migrationAddress: name,
-    connectTimeoutMs: 3000,
-    background: { txMbps: 0, rxMbps: 0 },
-    simVms: [],
-    ...over,
-  };
-}
-
-interface FakeDomain {
-  name: string;
-  state: string;
-  memoryKib: number;
-  vcpus: number;
-  mac: string;
-  vnet: string;
-  txBps: number;
-  rxBps: number;
-  bootMs: number;
-  persistent: boolean;
-  maxDowntimeMs?: number;
-  migrateArgs?: string[];
-}
-
-const gsend: FakeDomain = { name: 'gsend', state: 'running', memoryKib: 196608, vcpus: 1, mac: '52:54:00:00:00:11', vnet: 'vnet3', txBps: 1_733_000, rxBps: 40_900, bootMs: 0, persistent: false };
-const grecv: FakeDomain = { name: 'grecv', state: 'running', memoryKib: 262144, vcpus: 1, mac: '52:54:00:00:00:12', vnet: 'vnet2', txBps: 40_900, rxBps: 1_733_000, bootMs: 0, persistent: false };
-
-beforeEach(() => {
-  rmSync(state, { recursive: true, force: true });
-  for (const h of ['hostA', 'hostB']) mkdirSync(join(state, h), { recursive: true });
-  for (const d of [gsend, grecv]) writeFileSync(join(state, 'hostA', `${d.name}.json`), JSON.stringify({ ...d, bootMs: Date.now() - 60_000 }));
-});
-
-const readDomain = (host: string, name: string): FakeDomain | undefined => {
-  const f = join(state, host, `${name}.json`);
-  return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as FakeDomain) : undefined;
-};
+const lab = await startFakeLab();
+const { servers, migrateMs, inventoryHost, readDomain } = lab;
+after(() => lab.close());
+beforeEach(() => lab.reset());
 
 function request(over: Partial<MigrationRequest>): MigrationRequest {
   return {
@@ -155,7 +82,7 @@ test('one sampler per host for the whole window: guest-view rates by VM, NIC cou
 test('sampling a host whose libvirtd is down fails naming the host', async () => {
   const d = driver();
   await d.connect(['hostB']);
-  writeFileSync(join(state, 'hostB', 'down'), '');
+  lab.stopLibvirtd('hostB');
   await assert.rejects(d.sampleCounters('hostB', { durationMs: 500, intervalMs: 250 }), /hostB: .*domstats.*failed to connect to the hypervisor/s);
   await d.close();
 });
@@ -227,7 +154,7 @@ test('post-copy after the first pass: switched once the job reports iteration 2'
 test('failure with the destination libvirtd down: MigrationFailedError, VM still on the source, retryable', async () => {
   const d = driver();
   await d.connect(['hostA', 'hostB']);
-  writeFileSync(join(state, 'hostB', 'down'), '');
+  lab.stopLibvirtd('hostB');
   const error = await d.migrate(request({}), () => {}, new AbortController().signal).then(
     () => assert.fail('should fail'),
     (e: unknown) => e,
@@ -284,7 +211,7 @@ test('post-copy broken after the switch: paused-in-postcopy with the exact recov
     .migrate(
       request({ vm: 'grecv', mode: 'post-copy', bandwidthMbps: 64 }),
       (p) => {
-        if (p.phase === 'post-copy') writeFileSync(join(state, 'hostB', 'down'), '');
+        if (p.phase === 'post-copy') lab.stopLibvirtd('hostB');
       },
       new AbortController().signal,
     )

@@ -231,6 +231,10 @@ export async function migrateOverSsh(
     }
     const [src, dst] = await listings();
     const vmOn = locateVm(vm, src, dst, switchedAtMs !== undefined);
+    if (migrated.exitCode !== 0 && /failed to get domain/.test(virshError)) {
+      // Not on the source to begin with: nothing was migrated, and trying again will not help.
+      throw new MigrationFailedError(vm, `not on ${source.name} (${virshError}); ${describeWhere(vmOn, source.name, destination.name)}`, vmOn, false);
+    }
     if (vmOn === 'destination') {
       log(`${tag}: virsh migrate reported ${virshError || `exit ${migrated.exitCode}`}, but the VM runs on ${destination.name} and not on ${source.name}`);
       const stats = await finalStats(ctx, request, switchedAtMs !== undefined, () => eventText, tag);
@@ -276,6 +280,8 @@ function describeWhere(vmOn: string, source: string, destination: string): strin
   switch (vmOn) {
     case 'source':
       return `the VM still runs on ${source}`;
+    case 'destination':
+      return `the VM runs on ${destination}`;
     case 'paused-in-postcopy':
       return `the VM is paused mid post-copy (neither ${source} nor ${destination} has all of it)`;
     default:

@@ -13,6 +13,8 @@ import { renderRecapText } from '../report/recap-text.ts';
 import type { RunReport } from '../report/run-report.ts';
 import { handleInterrupts } from './interrupts.ts';
 import { writeReportFiles } from './write-report-files.ts';
+import { JournalWriter, readJournal } from '../report/journal.ts';
+import { journalPathFor } from './journal-path.ts';
 
 export interface RunCommandOptions {
   inventory?: string;
@@ -27,6 +29,8 @@ export interface RunCommandOptions {
   report?: string;
   reportDir?: string;
   abortOnInterrupt?: boolean;
+  journal?: string;
+  resume?: string;
 }
 
 export async function runCommand(file: string, opts: RunCommandOptions): Promise<number> {
@@ -49,6 +53,10 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     const stopPlain = live ? undefined : startPlainProgress(events, (line) => process.stderr.write(`${line}\n`), verbosity);
     const progress = live ? startListrProgress(events, opts.check === true) : undefined;
     const interrupts = handleInterrupts((line) => process.stderr.write(`${line}\n`), opts.abortOnInterrupt === true);
+    const resumePlan = opts.resume ? readJournal(opts.resume).plan : undefined;
+    const journal = opts.check ? undefined : new JournalWriter(opts.resume ?? journalPathFor(opts, playbook));
+    journal?.append({ type: 'run-start', at: new Date().toISOString(), playbook: playbook.name, file: playbook.file, driver: playbook.inventory.driver });
+    const stopJournal = journal?.follow(events);
     let report: RunReport;
     try {
       report = await runWorkflow(playbook, driver, events, {
@@ -57,13 +65,17 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
         limit: opts.limit,
         stop: interrupts.stop,
         abortRunning: interrupts.abortRunning,
+        resumePlan,
       });
       await progress?.finish();
+      journal?.append({ type: 'run-end', at: new Date().toISOString(), exit_code: report.exit_code, interrupted: report.interrupted });
     } catch (error) {
       await progress?.finish(error);
       throw error;
     } finally {
       stopPlain?.();
+      stopJournal?.();
+      journal?.close();
       interrupts.dispose();
     }
     const reportPath = opts.report ?? playbook.report.path;
@@ -78,6 +90,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
       out(renderRecapText(report));
       if (reportPath && !opts.check) out(`report written to ${reportPath}`);
       if (dirFiles.length > 0) out(`reports written: ${dirFiles.join(', ')}`);
+      if (journal) out(`journal: ${journal.path} (resume with: tsmig run ${playbook.file} --resume ${journal.path})`);
     }
     return report.exit_code;
   } finally {

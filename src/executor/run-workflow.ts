@@ -3,15 +3,17 @@ import type { Driver, VmInfo } from '../drivers/driver.ts';
 import { ExitCode } from '../errors.ts';
 import { measureTraffic } from '../measure/measure-traffic.ts';
 import { planMigrations } from '../planner/plan-migrations.ts';
-import type { Strategy } from '../planner/types.ts';
+import type { MigrationMode, Plan, Strategy } from '../planner/types.ts';
+import type { Measurements } from '../measure/measure-traffic.ts';
 import type { Playbook } from '../playbook/types.ts';
-import type { MigrationRecord, RunReport } from '../report/run-report.ts';
+import type { MigrationRecord, MigrationStatus, RunReport } from '../report/run-report.ts';
 import { recapByHost, summarizeRun } from '../report/summarize-run.ts';
 import { TSMIG_VERSION } from '../version.ts';
 import { buildPlanInput } from './build-plan-input.ts';
 import type { EngineEvents } from './engine-events.ts';
 import { locateVms, resolveMoves } from './resolve-moves.ts';
 import { runMigrations } from './run-migrations.ts';
+import { reconcilePlan } from './reconcile-plan.ts';
 
 export interface WorkflowOptions {
   /** Plan only; move nothing (`plan`, `run --check`). */
@@ -20,44 +22,52 @@ export interface WorkflowOptions {
   limit?: string;
   stop: AbortSignal;
   abortRunning: AbortSignal;
+  /** Resume: the plan of an interrupted run (from its journal) instead of measuring and planning. */
+  resumePlan?: Plan;
 }
+
+const NO_MEASUREMENTS: Measurements = { durationMs: 0, intervalMs: 0, hosts: [], vms: [] };
 
 export async function runWorkflow(playbook: Playbook, driver: Driver, events: EngineEvents, options: WorkflowOptions): Promise<RunReport> {
   const clock = driver.clock;
   const runStartMs = clock.nowMs();
   const startedAt = new Date().toISOString();
-  const { hosts, vmsByHost, resolved } = await discoverMoves(playbook, driver, events, options.limit);
-  const measurements = await stage(events, 'measure', () => measureTraffic(driver, hosts, playbook.sampling, events, options.stop));
-  const strategy = options.strategy ?? playbook.strategy;
-  const plan = await stage(events, 'plan', async () => planMigrations(buildPlanInput(playbook, measurements, vmsByHost, resolved.moves, strategy)));
-  events.emit({ type: 'planned', plan });
+  const { hosts, vmsByHost, resolved } = await discoverMoves(playbook, driver, events, options.resumePlan ? undefined : options.limit);
+  const strategy = options.resumePlan?.strategy ?? options.strategy ?? playbook.strategy;
 
-  const inPlace: MigrationRecord[] = resolved.alreadyInPlace.map((a) => ({
-    vm: a.vm,
-    from: a.from,
-    to: a.host,
-    mode: 'pre-copy',
-    wave: 0,
-    status: 'ok',
-    started_s: null,
-    finished_s: null,
-    duration_s: null,
-    bytes: 0,
-    downtime_ms: null,
-    retries: 0,
-    vm_on: a.host,
-    reason: `already running on ${a.host}`,
-    attempts: [],
-  }));
+  let measurements = NO_MEASUREMENTS;
+  let plan: Plan;
+  let toRun: Plan;
+  let settled: MigrationRecord[];
+  if (options.resumePlan) {
+    plan = options.resumePlan;
+    const reconciled = reconcilePlan(plan, locateVms(vmsByHost));
+    toRun = reconciled.remaining;
+    settled = [
+      ...reconciled.done.map((m) => notMovedRecord(m.vm, m.from, m.to, m.mode, 'ok', `already running on ${m.to}`)),
+      ...reconciled.astray.map(({ migration: m, runningOn }) => {
+        const where = runningOn.length === 0 ? 'on no host' : `on ${runningOn.join(' and ')}`;
+        events.emit({ type: 'warning', message: `${m.vm} is running ${where}, neither only on ${m.from} nor only on ${m.to}: left alone` });
+        return { ...notMovedRecord(m.vm, m.from, m.to, m.mode, 'failed', m.reason), error: `found running ${where}`, vm_on: runningOn.length === 1 ? (runningOn[0] ?? null) : null };
+      }),
+    ];
+    events.emit({ type: 'info', message: `resuming: ${toRun.migrations.length} to migrate, ${reconciled.done.length} already done, ${reconciled.astray.length} astray` });
+  } else {
+    measurements = await stage(events, 'measure', () => measureTraffic(driver, hosts, playbook.sampling, events, options.stop));
+    plan = await stage(events, 'plan', async () => planMigrations(buildPlanInput(playbook, measurements, vmsByHost, resolved.moves, strategy)));
+    toRun = plan;
+    settled = resolved.alreadyInPlace.map((a) => notMovedRecord(a.vm, a.from, a.host, 'pre-copy', 'ok', `already running on ${a.host}`));
+  }
+  events.emit({ type: 'planned', plan: toRun });
 
   let records: MigrationRecord[] = [];
   let placement: Record<string, string[]> = {};
   if (!options.check) {
     const ctx = { driver, constraints: playbook.constraints, events, runStartMs, stop: options.stop, abortRunning: options.abortRunning };
-    records = await stage(events, 'migrate', () => runMigrations(plan, ctx));
-    placement = await stage(events, 'verify', () => verifyPlacement(driver, hosts, [...records, ...inPlace], events));
+    records = await stage(events, 'migrate', () => runMigrations(toRun, ctx));
+    placement = await stage(events, 'verify', () => verifyPlacement(driver, hosts, [...records, ...settled], events));
   }
-  const all = [...inPlace, ...records];
+  const all = [...settled, ...records];
   const summary = summarizeRun(all, (clock.nowMs() - runStartMs) / 1000);
   const interrupted = options.stop.aborted;
   return {
@@ -75,6 +85,27 @@ export async function runWorkflow(playbook: Playbook, driver: Driver, events: En
     placement,
     interrupted,
     exit_code: interrupted ? ExitCode.interrupted : summary.failed > 0 ? ExitCode.migrationsFailed : ExitCode.ok,
+  };
+}
+
+/** A record for a VM the run did not migrate: already in place (ok) or left alone. */
+function notMovedRecord(vm: string, from: string, to: string, mode: MigrationMode, status: MigrationStatus, reason: string): MigrationRecord {
+  return {
+    vm,
+    from,
+    to,
+    mode,
+    wave: 0,
+    status,
+    started_s: null,
+    finished_s: null,
+    duration_s: null,
+    bytes: 0,
+    downtime_ms: null,
+    retries: 0,
+    vm_on: status === 'ok' ? to : null,
+    reason,
+    attempts: [],
   };
 }
 

@@ -1,0 +1,88 @@
+// The run journal: an append-only JSON-lines file of the plan and every migration's state
+// changes, synced line by line so it survives the engine being killed. `run --resume` reads it.
+import { appendFileSync, closeSync, fsyncSync, openSync, readFileSync } from 'node:fs';
+import { ExitCode, TsmigError } from '../errors.ts';
+import type { EngineEvents } from '../executor/engine-events.ts';
+import type { Plan } from '../planner/types.ts';
+
+export type JournalEntry =
+  | { type: 'run-start'; at: string; playbook: string; file: string; driver: string }
+  | { type: 'plan'; at: string; plan: Plan }
+  | { type: 'migration'; at: string; vm: string; from: string; to: string; mode: string; state: 'started' | 'retrying' | 'changed' | 'ok' | 'failed' | 'skipped'; attempt?: number; vm_on?: string | null; error?: string }
+  | { type: 'run-end'; at: string; exit_code: number; interrupted: boolean };
+
+export class JournalWriter {
+  private readonly fd: number;
+
+  constructor(readonly path: string) {
+    this.fd = openSync(path, 'a', 0o600);
+  }
+
+  append(entry: JournalEntry): void {
+    appendFileSync(this.fd, `${JSON.stringify(entry)}\n`);
+    fsyncSync(this.fd);
+  }
+
+  /** Records what the engine does, as it happens. */
+  follow(events: EngineEvents): () => void {
+    const at = (): string => new Date().toISOString();
+    return events.subscribe((e) => {
+      if (e.type === 'planned') this.append({ type: 'plan', at: at(), plan: e.plan });
+      else if (e.type === 'migration-start') this.append({ type: 'migration', at: at(), vm: e.vm, from: e.from, to: e.to, mode: e.mode, state: 'started', attempt: e.attempt });
+      else if (e.type === 'migration-retry') this.append({ type: 'migration', at: at(), vm: e.vm, from: '', to: '', mode: '', state: 'retrying', attempt: e.attempt, error: e.error });
+      else if (e.type === 'migration-end') {
+        const r = e.record;
+        this.append({ type: 'migration', at: at(), vm: r.vm, from: r.from, to: r.to, mode: r.mode, state: r.status, vm_on: r.vm_on, error: r.error });
+      }
+    });
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+export interface JournalState {
+  plan: Plan;
+  playbookFile: string;
+  /** Last recorded state per VM. */
+  lastState: Map<string, JournalEntry & { type: 'migration' }>;
+  finished: boolean;
+}
+
+export function readJournal(path: string): JournalState {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new TsmigError(`${path}: cannot read the journal (check the path)`, ExitCode.invalidInputOrUnreachable);
+  }
+  let plan: Plan | undefined;
+  let playbookFile = '';
+  let finished = false;
+  const lastState = new Map<string, JournalEntry & { type: 'migration' }>();
+  const lines = text.split('\n');
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    let entry: JournalEntry;
+    try {
+      entry = JSON.parse(line) as JournalEntry;
+    } catch {
+      // A line cut short by a kill mid-write: everything before it is intact.
+      if (i >= lines.length - 2) return;
+      throw new TsmigError(`${path}:${i + 1}: not a journal line`, ExitCode.invalidInputOrUnreachable);
+    }
+    if (entry.type === 'run-start') {
+      // Each run appends; only the last run counts.
+      playbookFile = entry.file;
+      plan = undefined;
+      finished = false;
+      lastState.clear();
+    }
+    else if (entry.type === 'plan') plan = entry.plan;
+    else if (entry.type === 'migration' && entry.state !== 'retrying') lastState.set(entry.vm, entry);
+    else if (entry.type === 'run-end') finished = true;
+  });
+  if (!plan) throw new TsmigError(`${path}: the journal has no plan (the run stopped before planning: just run the playbook again)`, ExitCode.invalidInputOrUnreachable);
+  return { plan, playbookFile, lastState, finished };
+}

@@ -43,9 +43,10 @@ test('migrationRateIntervals: each attempt is differenced from its own start (th
 });
 
 test('axis ticks land on round values and reach past the maximum; clock labels', () => {
-  assert.deepEqual(valueTicks(805, 4), [0, 500, 1000]);
+  assert.deepEqual(valueTicks(805, 4), [0, 250, 500, 750, 1000]);
+  assert.deepEqual(valueTicks(1800, 4), [0, 500, 1000, 1500, 2000]);
   assert.deepEqual(valueTicks(60, 4), [0, 20, 40, 60]);
-  assert.deepEqual(valueTicks(0, 4), [0, 0.5, 1]);
+  assert.deepEqual(valueTicks(0, 4), [0, 0.25, 0.5, 0.75, 1]);
   assert.deepEqual(timeTicks(1840, 8), [0, 300, 600, 900, 1200, 1500, 1800, 2100]);
   assert.deepEqual(timeTicks(30, 6), [0, 5, 10, 15, 20, 25, 30]);
   assert.deepEqual([45, 150, 3725].map(formatClockS), ['45s', '2:30', '1:02:05']);

@@ -58,17 +58,29 @@ function samplingCaption(h: HostRate): string {
 function migrationChart(report: RunReport, host: string, runEndS: number): string {
   const outgoing = report.migrations.filter((m) => m.from === host).flatMap(migrationRateIntervals);
   const incoming = report.migrations.filter((m) => m.to === host && m.from !== host).flatMap(migrationRateIntervals);
+  const bucketCount = bucketsNoFinerThanSamples([...outgoing, ...incoming], runEndS);
   const svg = renderStepChartSvg({
     title: 'Migration streams (Mbps)',
     fromS: 0,
     toS: runEndS,
     emptyText: report.check ? 'check mode: nothing migrated' : 'no migration through this host',
     lines: [
-      { label: 'out (TX)', cssClass: 'line-tx', buckets: bucketRates(outgoing, 0, runEndS, CHART_BUCKETS) },
-      { label: 'in (RX)', cssClass: 'line-rx', buckets: bucketRates(incoming, 0, runEndS, CHART_BUCKETS) },
+      { label: 'out (TX)', cssClass: 'line-tx', buckets: bucketRates(outgoing, 0, runEndS, bucketCount) },
+      { label: 'in (RX)', cssClass: 'line-rx', buckets: bucketRates(incoming, 0, runEndS, bucketCount) },
     ],
   });
-  const peak = (ivs: RateInterval[]): number => Math.max(0, ...bucketRates(ivs, 0, runEndS, CHART_BUCKETS).map((b) => b.mbps));
-  const caption = `peak out ${peak(outgoing).toFixed(0)} Mbps, peak in ${peak(incoming).toFixed(0)} Mbps (averaged over ${formatDurationS(runEndS / CHART_BUCKETS)})`;
+  const peak = (ivs: RateInterval[]): number => Math.max(0, ...bucketRates(ivs, 0, runEndS, bucketCount).map((b) => b.mbps));
+  const caption = `peak out ${peak(outgoing).toFixed(0)} Mbps, peak in ${peak(incoming).toFixed(0)} Mbps (averaged over ${formatDurationS(runEndS / bucketCount)})`;
   return `${svg}<figcaption>${escapeHtml(caption)}</figcaption>`;
+}
+
+/**
+ * A sample only says how many bytes moved over its interval, not when within it; buckets finer
+ * than the samples would spread those bytes evenly and can show more than the NIC carries
+ * where streams start and stop. So a bucket spans at least the typical (median) sample interval.
+ */
+function bucketsNoFinerThanSamples(intervals: RateInterval[], spanS: number): number {
+  const lengths = intervals.map((iv) => iv.endS - iv.startS).sort((a, b) => a - b);
+  const medianS = lengths[Math.floor(lengths.length / 2)] ?? 0;
+  return medianS > 0 ? Math.max(1, Math.min(CHART_BUCKETS, Math.floor(spanS / medianS))) : CHART_BUCKETS;
 }

@@ -64,7 +64,7 @@ svg .empty { fill: var(--muted); }
 .timeline .hatch { fill: var(--fail); }
 .timeline .retry-wait { stroke: #555; stroke-width: 1.5; stroke-dasharray: 2 2; }
 .timeline .fail-mark { fill: var(--fail); font-weight: 700; }
-.timeline text.status { fill: var(--muted); }
+.timeline text.status { fill: var(--muted); font-size: 11px; }
 .timeline text.status-failed { fill: var(--fail); font-weight: 700; }
 .timeline .bar:hover .attempt { filter: brightness(1.15); }
 path.line-tx, line.line-tx { fill: none; stroke: var(--tx); stroke-width: 1.8; }

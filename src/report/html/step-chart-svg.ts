@@ -33,7 +33,7 @@ export function renderStepChartSvg(chart: StepChart): string {
   const spanS = Math.max(chart.toS - chart.fromS, 1e-9);
   const maxMbps = Math.max(0, ...chart.lines.flatMap((l) => l.buckets.map((b) => b.mbps)));
   // Headroom above the peak, so a line near the top is not drawn onto the frame.
-  const yTicks = valueTicks(maxMbps * 1.08, 4);
+  const yTicks = valueTicks(maxMbps * 1.04, 5);
   const yTop = yTicks.at(-1) ?? 1;
   const x = (s: number): number => MARGIN.left + ((s - chart.fromS) / spanS) * plotW;
   const y = (mbps: number): number => MARGIN.top + plotH - (mbps / yTop) * plotH;

@@ -5,12 +5,12 @@ export function px(x: number): string {
   return Number.isFinite(x) ? String(Math.round(x * 10) / 10) : '0';
 }
 
-/** Ticks 0, step, 2·step… up to at least maxValue, step from 1/2/5×10ⁿ. */
+/** Ticks 0, step, 2·step… up to at least maxValue, step from 1/2/2.5/5×10ⁿ. */
 export function valueTicks(maxValue: number, targetCount = 5): number[] {
   const top = maxValue > 0 && Number.isFinite(maxValue) ? maxValue : 1;
   const raw = top / targetCount;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((f) => f * magnitude).find((s) => s >= raw) ?? 10 * magnitude;
+  const step = [1, 2, 2.5, 5, 10].map((f) => f * magnitude).find((s) => s >= raw) ?? 10 * magnitude;
   return ticksUpTo(top, step);
 }
 

@@ -8,7 +8,7 @@ import { formatBytes } from '../progress-format.ts';
 
 const WIDTH_PX = 960;
 const LABEL_WIDTH_PX = 130;
-const STATUS_WIDTH_PX = 170;
+const STATUS_WIDTH_PX = 210;
 const AXIS_HEIGHT_PX = 26;
 const GROUP_HEADER_PX = 22;
 const ROW_HEIGHT_PX = 22;
@@ -60,7 +60,7 @@ function renderRow(m: MigrationRecord, rowTopPx: number, x: (s: number) => numbe
   const label = m.vm.length > LABEL_MAX_CHARS ? `${m.vm.slice(0, LABEL_MAX_CHARS - 1)}…` : m.vm;
   const out = [`<text class="vm-label" x="${LABEL_WIDTH_PX - 8}" y="${px(barTop + 11)}" text-anchor="end">${escapeHtml(label)}<title>${escapeHtml(m.vm)}</title></text>`];
   // Past the ✕ that may follow a bar ending at the plot's right edge.
-  const statusX = WIDTH_PX - STATUS_WIDTH_PX + 22;
+  const statusX = WIDTH_PX - STATUS_WIDTH_PX + 20;
   const statusText = `<text class="status status-${m.status}" x="${statusX}" y="${px(barTop + 11)}">${escapeHtml(statusLine(m))}</text>`;
   const attempts: AttemptRecord[] =
     m.attempts.length > 0 ? m.attempts : m.started_s !== null && m.finished_s !== null ? [{ attempt: 1, started_s: m.started_s, finished_s: m.finished_s }] : [];
@@ -93,8 +93,8 @@ function renderRow(m: MigrationRecord, rowTopPx: number, x: (s: number) => numbe
 }
 
 function statusLine(m: MigrationRecord): string {
-  const tries = m.attempts.length > 1 ? ` (${m.attempts.length} attempts)` : '';
-  if (m.status === 'failed') return `FAILED${tries}`;
+  const tries = m.attempts.length > 1 ? `, ${m.attempts.length} attempts` : '';
+  if (m.status === 'failed') return `FAILED after ${m.attempts.length} attempt${m.attempts.length === 1 ? '' : 's'}`;
   if (m.status === 'skipped') return 'skipped: not started';
   if (m.status === 'ok') return 'already in place';
   return `${m.mode} ${formatDurationS(m.duration_s ?? 0)}${tries}`;

@@ -1,6 +1,7 @@
 // The run journal: an append-only JSON-lines file of the plan and every migration's state
 // changes, synced line by line so it survives the engine being killed. `run --resume` reads it.
-import { appendFileSync, closeSync, fsyncSync, openSync, readFileSync } from 'node:fs';
+import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { ExitCode, TsmigError } from '../errors.ts';
 import type { EngineEvents } from '../executor/engine-events.ts';
 import type { Plan } from '../planner/types.ts';
@@ -15,6 +16,8 @@ export class JournalWriter {
   private readonly fd: number;
 
   constructor(readonly path: string) {
+    // The journal may go into --report-dir before the reports create it.
+    mkdirSync(dirname(path), { recursive: true });
     this.fd = openSync(path, 'a', 0o600);
   }
 

@@ -17,7 +17,7 @@ import {
   virshMigrate,
   virshMigratePostcopy,
   virshMigratePostcopyResume,
-  virshMigratePostcopyWhenAccepted,
+  virshPostcopySwitchLoop,
   virshMigrateSetMaxDowntime,
 } from '../../src/drivers/ssh/virsh-argv.ts';
 import { commandLine } from '../../src/drivers/ssh/shell-quote.ts';
@@ -55,10 +55,12 @@ test('post-copy enables --postcopy only (the switch is migrate-postcopy)', () =>
   assert.deepEqual(virshMigratePostcopy(uri, 'grecv'), ['virsh', '-c', uri, 'migrate-postcopy', 'grecv']);
 });
 
-test('immediate switch: migrate-postcopy retried on the host until accepted, inputs as arguments', () => {
-  const argv = virshMigratePostcopyWhenAccepted(uri, 'grecv', 100);
-  assert.deepEqual([argv[0], argv[1], ...argv.slice(3)], ['sh', '-c', 'sh', uri, 'grecv', '0.100']);
-  assert.equal(argv[2], 'until virsh -c "$1" migrate-postcopy "$2" 2>/dev/null; do sleep "$3"; done; echo switched');
+test('post-copy switch loop on the host: inputs as arguments, never in the script', () => {
+  const now = virshPostcopySwitchLoop(uri, 'grecv', 100, false);
+  assert.deepEqual([now[0], now[1], ...now.slice(3)], ['sh', '-c', 'sh', uri, 'grecv', '0.100', 'immediate']);
+  assert.deepEqual(virshPostcopySwitchLoop(uri, 'grecv', 250, true).slice(3), ['sh', uri, 'grecv', '0.250', 'after-first-pass']);
+  assert.ok(!now[2]!.includes('grecv'));
+  assert.match(now[2]!, /until virsh -c "\$1" migrate-postcopy "\$2" 2>\/dev\/null; do sleep "\$3"; done\necho switched$/);
 });
 
 test('every constraint mapped to its libvirt option', () => {

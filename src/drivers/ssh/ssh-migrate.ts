@@ -13,9 +13,8 @@ import {
   virshEventJobCompleted,
   virshListAll,
   virshMigrate,
-  virshMigratePostcopy,
   virshMigratePostcopyResume,
-  virshMigratePostcopyWhenAccepted,
+  virshPostcopySwitchLoop,
   virshMigrateSetMaxDowntime,
 } from './virsh-argv.ts';
 import {
@@ -31,7 +30,7 @@ import { isOnDestination, locateVm, type HostListing } from './vm-whereabouts.ts
 export interface SshMigrationSettings {
   /** domjobinfo polling on the source while the migration runs. */
   progressPollMs: number;
-  /** How often the source retries an immediate post-copy switch until QEMU accepts it. */
+  /** How often the source checks for the moment to switch to post-copy, and retries the switch. */
   switchRetryMs: number;
   /** How long to wait for the job-completed event after `virsh migrate` returned. */
   finalEventWaitMs: number;
@@ -147,12 +146,12 @@ export async function migrateOverSsh(
     switchedAtMs = clock.nowMs();
     log(`${tag}: switched to post-copy after ${switchedAtMs - startedMs} ms`);
   };
-  // Immediate post-copy: the switch is retried on the source itself from the start.
+  // The post-copy switch runs on the source itself, from the start.
   const stopSwitcher = new AbortController();
   const switcher =
-    request.mode === 'post-copy' && request.postcopySwitch === 'immediate'
+    request.mode === 'post-copy'
       ? pool
-          .exec(source.name, untilInputEnds(virshMigratePostcopyWhenAccepted(sourceUri, vm, settings.switchRetryMs)), {
+          .exec(source.name, untilInputEnds(virshPostcopySwitchLoop(sourceUri, vm, settings.switchRetryMs, request.postcopySwitch === 'after-first-pass')), {
             endInput: stopSwitcher.signal,
             onStdout: (chunk) => {
               if (chunk.includes('switched')) {
@@ -206,15 +205,6 @@ export async function migrateOverSsh(
         const r = await pool.exec(source.name, virshMigrateSetMaxDowntime(sourceUri, vm, request.maxDowntimeMs));
         if (r.exitCode !== 0) log(`${tag}: migrate-setmaxdowntime ${request.maxDowntimeMs}: ${virshErrorLines(r.stderr) || `exit ${r.exitCode}`}`);
       }
-      if (request.mode === 'post-copy' && request.postcopySwitch === 'after-first-pass' && switchedAtMs === undefined && shouldSwitch(stats) && !signal.aborted) {
-        const r = await pool.exec(source.name, virshMigratePostcopy(sourceUri, vm));
-        if (r.exitCode === 0) {
-          markSwitched();
-          safely(() => onProgress(progressOf(vm, stats, true)), log);
-        } else {
-          log(`${tag}: migrate-postcopy not accepted yet: ${virshErrorLines(r.stderr) || `exit ${r.exitCode}`}`);
-        }
-      }
     }
     const migrated = await migrateRun;
     await stopSwitching();
@@ -261,11 +251,6 @@ function readStats(stdout: string): MigrationJobStats | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** After the first pass: once QEMU is on its second iteration over memory. */
-function shouldSwitch(stats: MigrationJobStats): boolean {
-  return (stats.memoryTotalBytes ?? 0) > 0 && (stats.memoryIteration ?? 0) >= 2;
 }
 
 function safely(f: () => void, log: (line: string) => void): void {

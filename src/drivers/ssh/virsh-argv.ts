@@ -102,14 +102,21 @@ export function virshMigratePostcopy(uri: string, domain: string): string[] {
 }
 
 /**
- * An immediate post-copy switch, run on the source: retries `migrate-postcopy` on the host every
- * retryMs until QEMU accepts it (it refuses until its migration has started, and the first pass
- * of a small guest can be over in < 0.4 s: a round-trip per try from the engine is too slow),
- * then prints "switched". Wrap in untilInputEnds so that ending our input stops it.
+ * The post-copy switch, run on the source as one loop: with `afterFirstPass`, first wait until
+ * the job reports its second pass over memory; then retry `migrate-postcopy` every retryMs until
+ * QEMU accepts it (it refuses until its migration has started). A small guest's first pass can be
+ * over in < 0.4 s, too fast for a round-trip per try from the engine. Prints "switched" once
+ * accepted. Wrap in untilInputEnds so that ending our input stops it.
  */
-export function virshMigratePostcopyWhenAccepted(uri: string, domain: string, retryMs: number): string[] {
-  const script = 'until virsh -c "$1" migrate-postcopy "$2" 2>/dev/null; do sleep "$3"; done; echo switched';
-  return ['sh', '-c', script, 'sh', uri, domainArg(domain), (retryMs / 1000).toFixed(3)];
+export function virshPostcopySwitchLoop(uri: string, domain: string, retryMs: number, afterFirstPass: boolean): string[] {
+  const script = [
+    'if [ "$4" = after-first-pass ]; then',
+    '  until virsh -c "$1" domjobinfo "$2" --rawstats 2>/dev/null | awk -F": " \'$1 == "memory_iteration" && $2 >= 2 { n = 1 } END { exit !n }\'; do sleep "$3"; done',
+    'fi',
+    'until virsh -c "$1" migrate-postcopy "$2" 2>/dev/null; do sleep "$3"; done',
+    'echo switched',
+  ].join('\n');
+  return ['sh', '-c', script, 'sh', uri, domainArg(domain), (retryMs / 1000).toFixed(3), afterFirstPass ? 'after-first-pass' : 'immediate'];
 }
 
 /** Max tolerable downtime of the running migration job, in ms (on the source, once the job runs). */

@@ -87,5 +87,10 @@ export interface Driver {
    * Rejects with MigrationFailedError (carrying where the VM is) on failure or abort.
    */
   migrate(request: MigrationRequest, onProgress: (p: MigrationProgress) => void, signal: AbortSignal): Promise<MigrationOutcome>;
+  /**
+   * Resumes a post-copy migration paused after the switch by a lost link or host
+   * (`virsh migrate --postcopy-resume`). Rejects with vmOn 'paused-in-postcopy' while the fault lasts.
+   */
+  resumePostcopy?(request: MigrationRequest, onProgress: (p: MigrationProgress) => void, signal: AbortSignal): Promise<MigrationOutcome>;
   close(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 // Executes a plan: wave after wave, each migration with a timeout and retries with delay.
 // Policy lives here (when to retry, when to give up); the driver only migrates and reports facts.
+import { setMaxListeners } from 'node:events';
 import type { Driver, MigrationRequest } from '../drivers/driver.ts';
 import { MigrationFailedError, TsmigError } from '../errors.ts';
 import type { PlannedMigration, Plan } from '../planner/types.ts';
@@ -20,6 +21,8 @@ export interface ExecutionContext {
 }
 
 export async function runMigrations(plan: Plan, ctx: ExecutionContext): Promise<MigrationRecord[]> {
+  // Every running migration listens for an abort: as many listeners as migrations is expected.
+  setMaxListeners(plan.migrations.length + 10, ctx.abortRunning);
   const records: MigrationRecord[] = [];
   for (let wave = 0; wave < plan.waves; wave++) {
     const inWave = plan.migrations.filter((m) => m.wave === wave);
@@ -61,7 +64,9 @@ async function migrateWithRetries(m: PlannedMigration, ctx: ExecutionContext): P
   const relS = (ms: number): number => round3((ms - ctx.runStartMs) / 1000);
   const attempts: AttemptRecord[] = [];
   const progress: NonNullable<MigrationRecord['progress']> = [];
-  const maxAttempts = c.retries + 1;
+  let maxAttempts = c.retries + 1;
+  /** Set once a post-copy stalls after its switch: from then on we resume it, never restart it. */
+  let recoverUntilMs: number | undefined;
 
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const request: MigrationRequest = {
@@ -89,7 +94,8 @@ async function migrateWithRetries(m: PlannedMigration, ctx: ExecutionContext): P
       () => undefined,
     );
     try {
-      const outcome = await driver.migrate(
+      const resuming = recoverUntilMs !== undefined && driver.resumePostcopy !== undefined;
+      const outcome = await (resuming ? driver.resumePostcopy!.bind(driver) : driver.migrate.bind(driver))(
         request,
         (p) => {
           progress.push({ at_s: relS(clock.nowMs()), transferred_bytes: p.transferredBytes, rate_mbps: round3(p.rateMbps) });
@@ -121,7 +127,14 @@ async function migrateWithRetries(m: PlannedMigration, ctx: ExecutionContext): P
     } catch (error) {
       const failure = asMigrationFailure(m.vm, error);
       attempts.push({ attempt, started_s: relS(startedMs), finished_s: relS(clock.nowMs()), error: failure.detail });
-      const last = attempt === maxAttempts || !failure.retryable || failure.vmOn !== 'source' || ctx.stop.aborted;
+      // A VM paused in post-copy is the one state not to leave behind: keep resuming it until
+      // the timeout, even after an interrupt, whatever the retry budget says.
+      if (failure.vmOn === 'paused-in-postcopy' && driver.resumePostcopy) {
+        recoverUntilMs ??= clock.nowMs() + c.timeoutMs;
+        if (clock.nowMs() + c.retryDelayMs <= recoverUntilMs) maxAttempts = Math.max(maxAttempts, attempt + 1);
+      }
+      const recovering = recoverUntilMs !== undefined && failure.vmOn === 'paused-in-postcopy' && attempt < maxAttempts;
+      const last = !recovering && (attempt === maxAttempts || !failure.retryable || failure.vmOn !== 'source' || ctx.stop.aborted);
       if (last) {
         const record: MigrationRecord = {
           vm: m.vm,

@@ -18,7 +18,20 @@ export const HOST_DEFAULTS = {
 export function normalizeInventory(raw: RawInventory): Inventory {
   const defaults: RawHost = raw.defaults ?? {};
   const hosts = Object.entries(raw.hosts as Record<string, RawHost>).map(([name, own]) => normalizeHost(name, { ...defaults, ...own }));
-  return { driver: raw.driver ?? 'ssh', hosts, simNoise: raw.sim?.noise ?? 0, simSeed: raw.sim?.seed ?? 1 };
+  const f = raw.sim?.faults ?? {};
+  return {
+    driver: raw.driver ?? 'ssh',
+    hosts,
+    simNoise: raw.sim?.noise ?? 0,
+    simSeed: raw.sim?.seed ?? 1,
+    simFaults: {
+      migrationFailureRate: f.migration_failure_rate ?? 0,
+      linkCutRate: f.link_cut_rate ?? 0,
+      linkOutageMs: f.link_outage === undefined ? 20_000 : parseDurationMs(f.link_outage),
+      hostOutageRate: f.host_outage_rate ?? 0,
+      hostOutageMs: f.host_outage === undefined ? 60_000 : parseDurationMs(f.host_outage),
+    },
+  };
 }
 
 function normalizeHost(name: string, h: RawHost): InventoryHost {

@@ -83,6 +83,18 @@ export const inventorySchema = {
       properties: {
         noise: { type: 'number', minimum: 0, maximum: 1, description: 'Relative noise on measured rates.' },
         seed: { type: 'integer' },
+        faults: {
+          type: 'object',
+          additionalProperties: false,
+          description: 'Random faults, for rehearsing failure handling.',
+          properties: {
+            migration_failure_rate: { type: 'number', minimum: 0, maximum: 1, description: 'Share of attempts that fail before any switch.' },
+            link_cut_rate: { type: 'number', minimum: 0, maximum: 1, description: 'Share of attempts during which the link drops.' },
+            link_outage: duration,
+            host_outage_rate: { type: 'number', minimum: 0, maximum: 1, description: 'Share of hosts whose libvirt is down for a while.' },
+            host_outage: duration,
+          },
+        },
       },
     },
   },

@@ -16,6 +16,15 @@ export interface SimVmSpec {
   failMigrations: number;
 }
 
+/** Random faults the simulator injects (rates are probabilities in 0..1). */
+export interface SimFaults {
+  migrationFailureRate: number;
+  linkCutRate: number;
+  linkOutageMs: number;
+  hostOutageRate: number;
+  hostOutageMs: number;
+}
+
 export interface InventoryHost {
   name: string;
   nicMbps: number;
@@ -47,6 +56,7 @@ export interface Inventory {
   /** Sim: relative noise on measured rates (0 = exact), and its seed. */
   simNoise: number;
   simSeed: number;
+  simFaults: SimFaults;
 }
 
 export interface MigrationSpec {

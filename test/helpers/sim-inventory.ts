@@ -1,5 +1,5 @@
 // Builds sim inventories in code, for tests that need exact hand-computed numbers.
-import type { Inventory, InventoryHost, SimVmSpec } from '../../src/playbook/types.ts';
+import type { Inventory, InventoryHost, SimFaults, SimVmSpec } from '../../src/playbook/types.ts';
 
 export function simVm(name: string, over: Partial<SimVmSpec> = {}): SimVmSpec {
   return { name, memoryMib: 1024, vcpus: 1, txMbps: 0, rxMbps: 0, dirtyMibPerS: 0, failMigrations: 0, ...over };
@@ -22,6 +22,8 @@ export function simHost(name: string, vms: SimVmSpec[] = [], over: Partial<Inven
   };
 }
 
-export function simInventory(hosts: InventoryHost[], noise = 0): Inventory {
-  return { driver: 'sim', hosts, simNoise: noise, simSeed: 7 };
+export const NO_FAULTS: SimFaults = { migrationFailureRate: 0, linkCutRate: 0, linkOutageMs: 20_000, hostOutageRate: 0, hostOutageMs: 60_000 };
+
+export function simInventory(hosts: InventoryHost[], noise = 0, faults: Partial<SimFaults> = {}): Inventory {
+  return { driver: 'sim', hosts, simNoise: noise, simSeed: 7, simFaults: { ...NO_FAULTS, ...faults } };
 }

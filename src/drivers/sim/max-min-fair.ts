@@ -1,5 +1,6 @@
 // Max-min fair sharing of link capacity by progressive filling: every flow's rate grows at the
-// same pace until it reaches its demand or a link it crosses is full.
+// same pace (a common water level) until it reaches its demand or a link it crosses is full.
+// Each step freezes at least one flow or fills one link, so the work is O((flows + links) · links).
 
 export interface FlowDemand {
   /** Upper bound on the flow's rate (an application never sends more than it wants). */
@@ -10,21 +11,67 @@ export interface FlowDemand {
 
 const EPSILON = 1e-9;
 
+interface LinkState {
+  remainingMbps: number;
+  active: number;
+  flows: number[];
+}
+
 export function allocateMaxMinFair(flows: FlowDemand[], capacityMbps: ReadonlyMap<string, number>): number[] {
   const rates = flows.map(() => 0);
-  const remaining = new Map(capacityMbps);
-  let active = flows.map((_, i) => i).filter((i) => (flows[i]?.demandMbps ?? 0) > EPSILON && flows[i]!.links.every((l) => (remaining.get(l) ?? 0) > EPSILON));
-  while (active.length > 0) {
-    const users = new Map<string, number>();
-    for (const i of active) for (const l of flows[i]!.links) users.set(l, (users.get(l) ?? 0) + 1);
-    let step = Infinity;
-    for (const [link, n] of users) step = Math.min(step, (remaining.get(link) ?? 0) / n);
-    for (const i of active) step = Math.min(step, flows[i]!.demandMbps - rates[i]!);
-    for (const i of active) {
-      rates[i]! += step;
-      for (const l of flows[i]!.links) remaining.set(l, (remaining.get(l) ?? 0) - step);
+  const frozen = flows.map(() => false);
+  const links = new Map<string, LinkState>();
+  const linkOf = (name: string): LinkState => {
+    let l = links.get(name);
+    if (!l) links.set(name, (l = { remainingMbps: capacityMbps.get(name) ?? 0, active: 0, flows: [] }));
+    return l;
+  };
+  flows.forEach((f, i) => {
+    const states = f.links.map(linkOf);
+    if (f.demandMbps <= EPSILON || states.some((l) => l.remainingMbps <= EPSILON)) {
+      frozen[i] = true;
+      return;
     }
-    active = active.filter((i) => rates[i]! < flows[i]!.demandMbps - EPSILON && flows[i]!.links.every((l) => (remaining.get(l) ?? 0) > EPSILON));
+    for (const l of states) {
+      l.active += 1;
+      l.flows.push(i);
+    }
+  });
+
+  const freeze = (i: number, rate: number): void => {
+    frozen[i] = true;
+    rates[i] = rate;
+    for (const name of flows[i]!.links) {
+      const l = links.get(name)!;
+      l.remainingMbps -= rate;
+      l.active -= 1;
+    }
+  };
+
+  // Flows in order of demand: the next one to be satisfied is always the first still active.
+  const byDemand = flows.map((_, i) => i).filter((i) => !frozen[i]).sort((a, b) => flows[a]!.demandMbps - flows[b]!.demandMbps);
+  let next = 0;
+  for (;;) {
+    while (next < byDemand.length && frozen[byDemand[next]!]) next++;
+    if (next >= byDemand.length) break;
+    // The water level at which the tightest link fills, given what is frozen so far.
+    let fullLink: LinkState | undefined;
+    let fullLevel = Infinity;
+    for (const l of links.values()) {
+      if (l.active <= 0) continue;
+      // Active flows all sit at the water level, so the link fills when its remaining capacity is shared out.
+      const level = l.remainingMbps / l.active;
+      if (level < fullLevel) {
+        fullLevel = level;
+        fullLink = l;
+      }
+    }
+    const candidate = byDemand[next]!;
+    if (flows[candidate]!.demandMbps <= fullLevel + EPSILON || !fullLink) {
+      freeze(candidate, flows[candidate]!.demandMbps);
+    } else {
+      for (const i of fullLink.flows) if (!frozen[i]) freeze(i, Math.max(0, fullLevel));
+    }
   }
   return rates;
 }

@@ -79,43 +79,71 @@ export function createSimDriver(inventory: Inventory): SimDriver {
       if (vm.host !== request.from) {
         return Promise.reject(new MigrationFailedError(request.vm, `not running on ${request.from} (it is on ${vm.host})`, 'unknown', false));
       }
-      return new Promise<MigrationOutcome>((resolve, reject) => {
-        let progressTimer: AbortController | undefined = new AbortController();
-        const settle = (): void => {
-          progressTimer?.abort();
-          progressTimer = undefined;
-          if (migration.phase === 'done') {
-            resolve({
-              vm: request.vm,
-              mode: request.mode,
-              startedMs: migration.startedMs,
-              finishedMs: world.nowMs,
-              transferredBytes: Math.round(migration.transferredBytes),
-              downtimeMs: migration.downtimeMs,
-              switchedAtMs: migration.switchedAtMs,
-            });
-          } else {
-            reject(new MigrationFailedError(request.vm, migration.error ?? 'migration failed', 'source'));
-          }
-        };
-        const migration: SimMigration = world.startMigration(request, settle);
-        clock.wake();
-        signal.addEventListener(
-          'abort',
-          () => {
-            // Like domjobabort: refused once a post-copy VM runs on the destination.
-            if (world.abortMigration(migration, `aborted: ${String(signal.reason instanceof Error ? signal.reason.message : signal.reason)}`)) clock.wake();
-          },
-          { once: true },
-        );
-        void reportProgress(migration, progressTimer.signal);
-      });
+      return follow(request, onProgress, signal, (settle) => world.startMigration(request, settle));
+    },
 
-      async function reportProgress(m: SimMigration, stop: AbortSignal): Promise<void> {
-        const memoryBytes = vm!.spec.memoryMib * BYTES_PER_MIB;
+    resumePostcopy(request: MigrationRequest, onProgress: (p: MigrationProgress) => void, signal: AbortSignal): Promise<MigrationOutcome> {
+      let outcome: ReturnType<SimWorld['resumeStalled']> = 'not-stalled';
+      const started = follow(request, onProgress, signal, (settle) => {
+        outcome = world.resumeStalled(request.vm, settle);
+        if (typeof outcome === 'string') throw new MigrationFailedError(request.vm, outcome === 'still-down' ? 'cannot resume post-copy yet: the fault persists' : 'no paused post-copy migration to resume', outcome === 'still-down' ? 'paused-in-postcopy' : 'unknown', outcome === 'still-down');
+        return outcome;
+      });
+      return started;
+    },
+
+    async close(): Promise<void> {},
+  };
+
+  /** Runs a sim migration to its end: progress every virtual second, aborts like domjobabort. */
+  function follow(
+    request: MigrationRequest,
+    onProgress: (p: MigrationProgress) => void,
+    signal: AbortSignal,
+    begin: (settle: () => void) => SimMigration,
+  ): Promise<MigrationOutcome> {
+    const memoryBytes = (world.vms.get(request.vm)?.spec.memoryMib ?? 0) * BYTES_PER_MIB;
+    return new Promise<MigrationOutcome>((resolve, reject) => {
+      const stopProgress = new AbortController();
+      let migration: SimMigration | undefined;
+      const settle = (): void => {
+        stopProgress.abort();
+        const m = migration!;
+        if (m.phase === 'done') {
+          resolve({
+            vm: request.vm,
+            mode: request.mode,
+            startedMs: m.startedMs,
+            finishedMs: world.nowMs,
+            transferredBytes: Math.round(m.transferredBytes),
+            downtimeMs: m.downtimeMs,
+            switchedAtMs: m.switchedAtMs,
+          });
+        } else {
+          reject(new MigrationFailedError(request.vm, m.error ?? 'migration failed', m.vmOn ?? 'source'));
+        }
+      };
+      try {
+        migration = begin(settle);
+      } catch (error) {
+        reject(error);
+        return;
+      }
+      clock.wake();
+      const m = migration;
+      signal.addEventListener(
+        'abort',
+        () => {
+          // Like domjobabort: refused once a post-copy VM runs on the destination.
+          const reason = signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
+          if (world.abortMigration(m, `aborted: ${reason}`)) clock.wake();
+        },
+        { once: true, signal: stopProgress.signal },
+      );
+      void (async () => {
         try {
           for (;;) {
-            await clock.sleep(PROGRESS_INTERVAL_MS, stop);
+            await clock.sleep(PROGRESS_INTERVAL_MS, stopProgress.signal);
             onProgress({
               vm: request.vm,
               phase: m.phase === 'done' || m.phase === 'failed' ? 'post-copy' : m.phase,
@@ -129,9 +157,7 @@ export function createSimDriver(inventory: Inventory): SimDriver {
         } catch {
           // stopped: the migration settled
         }
-      }
-    },
-
-    async close(): Promise<void> {},
-  };
+      })();
+    });
+  }
 }

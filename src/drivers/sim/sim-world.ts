@@ -1,7 +1,8 @@
 // The simulator's physics: hosts with full-duplex NICs, VMs whose application traffic and whose
 // migration streams are flows sharing each NIC direction max-min fairly, and migrations that
 // progress through pre-copy rounds or post-copy in a piecewise-constant fluid model.
-import type { Inventory, SimVmSpec } from '../../playbook/types.ts';
+import type { Inventory, SimFaults, SimVmSpec } from '../../playbook/types.ts';
+import { createRandom } from '../../util/random.ts';
 import type { MigrationRequest } from '../driver.ts';
 import { allocateMaxMinFair, type FlowDemand } from './max-min-fair.ts';
 import type { Timeline } from './virtual-clock.ts';
@@ -58,21 +59,44 @@ export interface SimMigration {
   switchedAtMs?: number;
   /** Bytes after which an injected failure strikes (undefined = none). */
   failAfterBytes?: number;
+  /** Bytes after which the link between the hosts drops (undefined = it holds). */
+  linkCutAtBytes?: number;
+  /** Post-copy stalled by a lost link or host: it may resume from this time on. */
+  stalledUntilMs?: number;
   rateMbps: number;
   error?: string;
-  /** Called when the migration reaches done or failed. */
+  /** Where the VM is when the migration failed. */
+  vmOn?: 'source' | 'paused-in-postcopy';
+  /** Called when the migration reaches done, failed or stalled. */
   settle: () => void;
+}
+
+interface Outage {
+  fromMs: number;
+  toMs: number;
 }
 
 export class SimWorld implements Timeline {
   readonly hosts = new Map<string, SimHostState>();
   readonly vms = new Map<string, SimVmState>();
   readonly migrations = new Set<SimMigration>();
+  /** Post-copy migrations paused after the switch, by VM, waiting for resumeStalled. */
+  readonly stalled = new Map<string, SimMigration>();
+  readonly hostOutages = new Map<string, Outage>();
+  private readonly faults: SimFaults;
+  private readonly random: () => number;
   nowMs = 0;
   private appRates = new Map<string, { txMbps: number; rxMbps: number }>();
 
   constructor(inventory: Inventory) {
+    this.faults = inventory.simFaults;
+    this.random = createRandom(inventory.simSeed ^ 0x5eed);
     for (const h of inventory.hosts) {
+      if (this.random() < this.faults.hostOutageRate) {
+        // Somewhere in the first ten minutes, after a typical sampling window.
+        const fromMs = 30_000 + this.random() * 600_000;
+        this.hostOutages.set(h.name, { fromMs, toMs: fromMs + this.faults.hostOutageMs });
+      }
       this.hosts.set(h.name, {
         name: h.name,
         nicMbps: h.nicMbps,
@@ -102,7 +126,9 @@ export class SimWorld implements Timeline {
       iteration: 0,
       transferredBytes: 0,
       downtimeMs: 0,
-      failAfterBytes: vm.attempts <= vm.spec.failMigrations ? memoryBytes * 0.3 : undefined,
+      failAfterBytes:
+        vm.attempts <= vm.spec.failMigrations || this.random() < this.faults.migrationFailureRate ? memoryBytes * (0.05 + 0.5 * this.random()) : undefined,
+      linkCutAtBytes: this.random() < this.faults.linkCutRate ? memoryBytes * (0.1 + 0.8 * this.random()) : undefined,
       rateMbps: 0,
       settle,
     };
@@ -127,7 +153,12 @@ export class SimWorld implements Timeline {
         if (perMs <= 0) continue;
         let bytes = m.phaseRemainingBytes;
         if (m.failAfterBytes !== undefined && m.switchedAtMs === undefined) bytes = Math.min(bytes, Math.max(0, m.failAfterBytes - m.transferredBytes));
+        if (m.linkCutAtBytes !== undefined) bytes = Math.min(bytes, Math.max(0, m.linkCutAtBytes - m.transferredBytes));
         next = Math.min(next, this.nowMs + bytes / perMs);
+      }
+      for (const host of [m.request.from, m.request.to]) {
+        const outage = this.hostOutages.get(host);
+        if (outage && outage.fromMs > this.nowMs) next = Math.min(next, outage.fromMs);
       }
     }
     return next;
@@ -192,6 +223,18 @@ export class SimWorld implements Timeline {
     let moved = false;
     for (const m of this.migrations) {
       if (m.phase === 'done' || m.phase === 'failed') continue;
+      const down = this.hostDown(m.request.from) ?? this.hostDown(m.request.to);
+      if (down) {
+        this.interrupt(m, `libvirtd on ${down.host} is not responding`, down.untilMs);
+        moved = true;
+        continue;
+      }
+      if (m.linkCutAtBytes !== undefined && m.transferredBytes >= m.linkCutAtBytes - EPSILON_BYTES) {
+        m.linkCutAtBytes = undefined;
+        this.interrupt(m, `the link between ${m.request.from} and ${m.request.to} dropped`, this.nowMs + this.faults.linkOutageMs);
+        moved = true;
+        continue;
+      }
       if (m.failAfterBytes !== undefined && m.transferredBytes >= m.failAfterBytes - EPSILON_BYTES && m.switchedAtMs === undefined) {
         this.fail(m, `sim: injected failure (attempt ${this.vms.get(m.request.vm)?.attempts ?? '?'})`);
         moved = true;
@@ -284,6 +327,47 @@ export class SimWorld implements Timeline {
     m.settle();
   }
 
+  /** A host or link fault: before the switch the migration fails; after it, the VM pauses until resumed. */
+  private interrupt(m: SimMigration, reason: string, untilMs: number): void {
+    if (m.switchedAtMs === undefined) {
+      this.fail(m, reason);
+      return;
+    }
+    const vm = this.vms.get(m.request.vm);
+    if (vm) vm.state = 'paused';
+    m.stalledUntilMs = untilMs;
+    m.phase = 'failed';
+    m.vmOn = 'paused-in-postcopy';
+    m.error = `${reason} after the post-copy switch: ${m.request.vm} is paused on ${m.request.to}`;
+    this.migrations.delete(m);
+    this.stalled.set(m.request.vm, m);
+    this.reallocate();
+    m.settle();
+  }
+
+  /** Resumes a stalled post-copy (like `virsh migrate --postcopy-resume`); false while the fault lasts. */
+  resumeStalled(vmName: string, settle: () => void): SimMigration | 'not-stalled' | 'still-down' {
+    const m = this.stalled.get(vmName);
+    if (!m) return 'not-stalled';
+    if (this.nowMs < (m.stalledUntilMs ?? 0) || this.hostDown(m.request.from) || this.hostDown(m.request.to)) return 'still-down';
+    this.stalled.delete(vmName);
+    const vm = this.vms.get(vmName);
+    if (vm) vm.state = 'running';
+    m.phase = 'post-copy';
+    m.vmOn = undefined;
+    m.error = undefined;
+    m.stalledUntilMs = undefined;
+    m.settle = settle;
+    this.migrations.add(m);
+    this.reallocate();
+    return m;
+  }
+
+  private hostDown(host: string): { host: string; untilMs: number } | undefined {
+    const o = this.hostOutages.get(host);
+    return o && o.fromMs <= this.nowMs && this.nowMs < o.toMs ? { host, untilMs: o.toMs } : undefined;
+  }
+
   private fail(m: SimMigration, reason: string): void {
     const vm = this.vms.get(m.request.vm);
     if (vm && m.switchedAtMs === undefined) {
@@ -291,6 +375,7 @@ export class SimWorld implements Timeline {
       vm.state = 'running';
     }
     m.phase = 'failed';
+    m.vmOn = 'source';
     m.error = reason;
     this.migrations.delete(m);
     this.reallocate();

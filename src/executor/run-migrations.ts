@@ -1,6 +1,5 @@
 // Executes a plan: wave after wave, each migration with a timeout and retries with delay.
 // Policy lives here (when to retry, when to give up); the driver only migrates and reports facts.
-import { setMaxListeners } from 'node:events';
 import type { Driver, MigrationRequest } from '../drivers/driver.ts';
 import { MigrationFailedError, TsmigError } from '../errors.ts';
 import type { PlannedMigration, Plan } from '../planner/types.ts';
@@ -21,8 +20,6 @@ export interface ExecutionContext {
 }
 
 export async function runMigrations(plan: Plan, ctx: ExecutionContext): Promise<MigrationRecord[]> {
-  // Every running migration listens for an abort: as many listeners as migrations is expected.
-  setMaxListeners(plan.migrations.length + 10, ctx.abortRunning);
   const records: MigrationRecord[] = [];
   for (let wave = 0; wave < plan.waves; wave++) {
     const inWave = plan.migrations.filter((m) => m.wave === wave);

@@ -1,4 +1,5 @@
 // The pipeline, end to end: connect → discover → measure → plan → migrate → verify → report.
+import { setMaxListeners } from 'node:events';
 import type { Driver, VmInfo } from '../drivers/driver.ts';
 import { ExitCode } from '../errors.ts';
 import { measureTraffic } from '../measure/measure-traffic.ts';
@@ -30,6 +31,8 @@ const NO_MEASUREMENTS: Measurements = { durationMs: 0, intervalMs: 0, hosts: [],
 
 export async function runWorkflow(playbook: Playbook, driver: Driver, events: EngineEvents, options: WorkflowOptions): Promise<RunReport> {
   const clock = driver.clock;
+  // Each host sampler and each running migration listens on these: many listeners are expected.
+  setMaxListeners(10 * playbook.inventory.hosts.length + 100, options.stop, options.abortRunning);
   const runStartMs = clock.nowMs();
   const startedAt = new Date().toISOString();
   const { hosts, vmsByHost, resolved } = await discoverMoves(playbook, driver, events, options.resumePlan ? undefined : options.limit);

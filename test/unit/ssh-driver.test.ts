@@ -114,7 +114,7 @@ test('pre-copy: virsh migrate on the source with the constraints, progress, fina
   assert.equal(arrived.maxDowntimeMs, 300, 'migrate-setmaxdowntime on the running job');
   const sentA = servers.hostA!.commands.join('\n');
   assert.match(sentA, /^virsh -c qemu:\/\/\/system migrate --live --verbose --bandwidth 7 --auto-converge gsend qemu\+ssh:\/\/hostB\/system$/m);
-  assert.match(sentA, /virsh -c qemu:\/\/\/system event --domain gsend --event job-completed --loop --timestamp/);
+  assert.match(sentA, /virsh -c qemu:\/\/\/system event --domain gsend --all --loop --timestamp/);
   assert.ok(log.some((l) => l.includes('gsend hostA→hostB (attempt 1): hostA$ virsh -c qemu:///system migrate')));
 });
 

@@ -38,6 +38,7 @@ const counters = (d) => {
   const s = (Date.now() - d.bootMs) / 1000;
   return { tx: Math.round(d.txBps * s), rx: Math.round(d.rxBps * s) };
 };
+const stamp = () => `${new Date().toISOString().replace('T', ' ').replace('Z', '')}+0000`;
 const positional = rest.filter((a) => !a.startsWith('--'));
 
 if (existsSync(join(dir(host), 'down'))) die('failed to connect to the hypervisor');
@@ -138,6 +139,7 @@ switch (command) {
       }
       if (job.switched && !switched) {
         switched = true;
+        appendFileSync(join(dir(host), 'events.log'), `${stamp()}: event 'lifecycle' for domain '${name}': Suspended Post-copy\n`);
         write(domFile(host, name), { ...d, state: 'paused' });
         write(domFile(to, name), { ...d, state: 'paused', incoming: true });
       }
@@ -159,14 +161,12 @@ switch (command) {
     rmSync(jobFile(host, name));
     if (d.persistent) write(domFile(host, name), { ...d, state: 'shut off', completed: stats(5) });
     else rmSync(domFile(host, name));
-    const now = new Date();
-    const stamp = `${now.toISOString().replace('T', ' ').replace('Z', '')}+0000`;
     const indented = stats(5)
       .split('\n')
       .filter(Boolean)
       .map((l) => `\t${l}\n`)
       .join('');
-    appendFileSync(join(dir(host), 'events.log'), `${stamp}: event 'job-completed' for domain '${name}':\n${indented}`);
+    appendFileSync(join(dir(host), 'events.log'), `${stamp()}: event 'job-completed' for domain '${name}':\n${indented}`);
     process.stderr.write('\rMigration: [ 31 %]\rMigration: [100 %]\n');
     break;
   }

@@ -12,7 +12,7 @@ import {
   virshDomjobabort,
   virshDomjobinfo,
   virshDomstatsInterfaces,
-  virshEventJobCompleted,
+  virshDomainEvents,
   virshListAll,
   virshMigrate,
   virshMigratePostcopy,
@@ -60,7 +60,7 @@ test('post-copy switch loop on the host: inputs as arguments, never in the scrip
   assert.deepEqual([now[0], now[1], ...now.slice(3)], ['sh', '-c', 'sh', uri, 'grecv', '0.100', 'immediate']);
   assert.deepEqual(virshPostcopySwitchLoop(uri, 'grecv', 250, true).slice(3), ['sh', uri, 'grecv', '0.250', 'after-first-pass']);
   assert.ok(!now[2]!.includes('grecv'));
-  assert.match(now[2]!, /until virsh -c "\$1" migrate-postcopy "\$2" 2>\/dev\/null; do sleep "\$3"; done\necho switched$/);
+  assert.match(now[2]!, /until virsh -c "\$1" migrate-postcopy "\$2" 2>\/dev\/null; do sleep "\$3"; done\necho requested$/);
 });
 
 test('every constraint mapped to its libvirt option', () => {
@@ -82,14 +82,12 @@ test('max downtime is set on the running job (virsh 9.0 migrate has no downtime 
   assert.ok(!virshMigrate(uri, dest, base).some((a) => a.includes('downtime')));
 });
 
-test('abort, post-copy recovery, job-completed events', () => {
+test('abort, post-copy recovery, the domain\'s events', () => {
   assert.deepEqual(virshDomjobabort(uri, 'gsend'), ['virsh', '-c', uri, 'domjobabort', 'gsend']);
   assert.deepEqual(virshMigratePostcopyResume(uri, dest, { ...base, vm: 'grecv', mode: 'post-copy', bandwidthMbps: 64 }), [
     'virsh', '-c', uri, 'migrate', '--live', '--verbose', '--postcopy', '--postcopy-resume', '--bandwidth', '7', 'grecv', dest,
   ]);
-  assert.deepEqual(virshEventJobCompleted(uri, 'grecv'), [
-    'virsh', '-c', uri, 'event', '--domain', 'grecv', '--event', 'job-completed', '--loop', '--timestamp',
-  ]);
+  assert.deepEqual(virshDomainEvents(uri, 'grecv'), ['virsh', '-c', uri, 'event', '--domain', 'grecv', '--all', '--loop', '--timestamp']);
 });
 
 test('long-running commands stop when their input ends', () => {

@@ -8,8 +8,10 @@ import {
   parseDominfo,
   parseDomjobinfoHuman,
   parseDomjobinfoRaw,
+  parseDomainEventLines,
   parseDomstatsInterfaces,
   parseJobCompletedEvents,
+  postcopySwitchEvent,
   parseListAll,
   parseMigrateProgressPercents,
   virshErrorLines,
@@ -269,6 +271,44 @@ test('job-completed events: two in one stream, a header without stats yet is lef
   assert.deepEqual(parseJobCompletedEvents(one + two).map((e) => e.domain), ['gsend', 'grecv']);
   const header = two.split('\n')[0]!;
   assert.deepEqual(parseJobCompletedEvents(`${one}${header}\n`).map((e) => e.domain), ['gsend']);
+});
+
+// `virsh event --all --loop --timestamp` on both lab hosts during a post-copy of gsend
+// (libvirt 9.0, captured 2026-11-25 in the lab; job-completed stats trimmed to two lines).
+const eventsOnSource = `2026-11-25 13:51:42.800+0000: event 'migration-iteration' for domain 'gsend': iteration: '1'
+2026-11-25 13:51:42.881+0000: event 'lifecycle' for domain 'gsend': Suspended Migrated
+2026-11-25 13:51:42.884+0000: event 'lifecycle' for domain 'gsend': Suspended Post-copy
+2026-11-25 13:51:42.884+0000: event 'migration-iteration' for domain 'gsend': iteration: '2'
+2026-11-25 13:51:43.365+0000: event 'lifecycle' for domain 'gsend': Stopped Migrated
+2026-11-25 13:51:43.365+0000: event 'job-completed' for domain 'gsend':
+\toperation: 5
+\tdowntime: 11
+`;
+const eventsOnDestination = `2026-11-25 13:51:42.772+0000: event 'lifecycle' for domain 'gsend': Started Migrated
+2026-11-25 13:51:43.019+0000: event 'lifecycle' for domain 'gsend': Resumed Post-copy
+2026-11-25 13:51:43.121+0000: event 'lifecycle' for domain 'gsend': Resumed Migrated
+`;
+
+test('all events of a domain: one line each, the post-copy switch is "Suspended Post-copy" on the source', () => {
+  const events = parseDomainEventLines(eventsOnSource);
+  assert.deepEqual(
+    events.map((e) => [e.type, e.detail]),
+    [
+      ['migration-iteration', "iteration: '1'"],
+      ['lifecycle', 'Suspended Migrated'],
+      ['lifecycle', 'Suspended Post-copy'],
+      ['migration-iteration', "iteration: '2'"],
+      ['lifecycle', 'Stopped Migrated'],
+      ['job-completed', ''],
+    ],
+  );
+  const sw = postcopySwitchEvent(eventsOnSource, 'gsend');
+  assert.equal(sw?.atMs, Date.UTC(2026, 10, 25, 13, 51, 42, 884));
+  assert.equal(postcopySwitchEvent(eventsOnSource, 'grecv'), undefined);
+  assert.equal(postcopySwitchEvent(eventsOnDestination, 'gsend'), undefined, 'the destination resumes, it is not suspended');
+  assert.equal(postcopySwitchEvent(fixture('event-job-completed-precopy.txt'), 'gsend'), undefined);
+  const [done] = parseJobCompletedEvents(eventsOnSource);
+  assert.deepEqual([done?.domain, done?.stats.operation, done?.stats.downtimeMs], ['gsend', 5, 11]);
 });
 
 test('migrate --verbose progress: \\r-separated percentages', () => {

@@ -10,7 +10,7 @@ import {
   untilInputEnds,
   virshDomjobabort,
   virshDomjobinfo,
-  virshEventJobCompleted,
+  virshDomainEvents,
   virshListAll,
   virshMigrate,
   virshMigratePostcopyResume,
@@ -22,6 +22,7 @@ import {
   parseJobCompletedEvents,
   parseListAll,
   parseMigrateProgressPercents,
+  postcopySwitchEvent,
   virshErrorLines,
   type MigrationJobStats,
 } from './virsh-parse.ts';
@@ -101,25 +102,37 @@ export async function migrateOverSsh(
     return Promise.all([list(source.name, sourceUri), list(destination.name, destination.libvirtUri)]);
   };
 
-  // The job-completed event is the only final record after post-copy of a transient domain:
-  // listen before the migration starts.
+  let startedMs = clock.nowMs();
+  let switchedAtMs: number | undefined;
+  /** The switch was accepted: from then on an abort could leave the VM split between hosts. */
+  let switchRequested = false;
+
+  // The source's events, from before the migration starts: the lifecycle event of a post-copy
+  // switch, and job-completed, the only final record after post-copy of a transient domain.
   const stopEvents = new AbortController();
   let eventText = '';
   let eventsOpen!: () => void;
   const eventsOpened = new Promise<void>((resolve) => (eventsOpen = resolve));
   const events = pool
-    .exec(source.name, untilInputEnds(virshEventJobCompleted(sourceUri, vm)), {
+    .exec(source.name, untilInputEnds(virshDomainEvents(sourceUri, vm)), {
       endInput: stopEvents.signal,
       onOpen: () => eventsOpen(),
-      onStdout: (chunk) => (eventText += chunk),
+      onStdout: (chunk) => {
+        eventText += chunk;
+        if (switchedAtMs === undefined && postcopySwitchEvent(eventText, vm)) {
+          switchedAtMs = clock.nowMs();
+          switchRequested = true;
+          log(`${tag}: switched to post-copy after ${switchedAtMs - startedMs} ms`);
+        }
+      },
     })
     .catch((error: Error) => {
-      log(`${tag}: job-completed event monitor failed: ${error.message}`);
+      log(`${tag}: event monitor failed: ${error.message}`);
       eventsOpen();
     });
   await Promise.race([eventsOpened, clock.sleep(2000)]);
 
-  const startedMs = clock.nowMs();
+  startedMs = clock.nowMs();
   const migrateArgv = virshMigrate(sourceUri, destinationUri, request);
   log(`${tag}: ${source.name}$ ${commandLine(migrateArgv)}`);
   let lastPercentLogged = -100;
@@ -140,12 +153,6 @@ export async function migrateOverSsh(
     .catch((error: Error) => ({ exitCode: null, stdout: '', stderr: `error: ${error.message}\n`, aborted: false }))
     .finally(() => (migrateEnded = true));
 
-  let switchedAtMs: number | undefined;
-  const markSwitched = (): void => {
-    if (switchedAtMs !== undefined) return;
-    switchedAtMs = clock.nowMs();
-    log(`${tag}: switched to post-copy after ${switchedAtMs - startedMs} ms`);
-  };
   // The post-copy switch runs on the source itself, from the start.
   const stopSwitcher = new AbortController();
   const switcher =
@@ -154,8 +161,9 @@ export async function migrateOverSsh(
           .exec(source.name, untilInputEnds(virshPostcopySwitchLoop(sourceUri, vm, settings.switchRetryMs, request.postcopySwitch === 'after-first-pass')), {
             endInput: stopSwitcher.signal,
             onStdout: (chunk) => {
-              if (chunk.includes('switched')) {
-                markSwitched();
+              if (chunk.includes('requested')) {
+                switchRequested = true;
+                log(`${tag}: post-copy switch requested after ${clock.nowMs() - startedMs} ms`);
                 stopSwitcher.abort();
               }
             },
@@ -180,7 +188,7 @@ export async function migrateOverSsh(
       if (signal.aborted) {
         // Settle the switch first: a switch that got through must not be followed by an abort.
         if (!abortSent) await stopSwitching();
-        if (switchedAtMs !== undefined) {
+        if (switchRequested) {
           // Neither host has the whole VM after the switch: finishing is the only safe way out.
           if (!abortSent) log(`${tag}: not aborting (${reasonText(signal)}): post-copy already switched, letting it finish`);
           abortSent = true;
@@ -209,6 +217,9 @@ export async function migrateOverSsh(
     const migrated = await migrateRun;
     await stopSwitching();
     const finishedMs = clock.nowMs();
+    if (switchRequested && switchedAtMs === undefined && postcopySwitchEvent(eventText, vm) === undefined) {
+      log(`${tag}: no post-copy switch event: the migration ended before the requested switch took effect`);
+    }
     const virshError = virshErrorLines(migrated.stderr || migrateStderr);
 
     if (migrated.exitCode === 0) {
@@ -220,7 +231,7 @@ export async function migrateOverSsh(
       if (isOnDestination(vm, src, dst)) return outcome(request, startedMs, finishedMs, stats, switchedAtMs);
     }
     const [src, dst] = await listings();
-    const vmOn = locateVm(vm, src, dst, switchedAtMs !== undefined);
+    const vmOn = locateVm(vm, src, dst, switchRequested);
     if (migrated.exitCode !== 0 && /failed to get domain/.test(virshError)) {
       // Not on the source to begin with: nothing was migrated, and trying again will not help.
       throw new MigrationFailedError(vm, `not on ${source.name} (${virshError}); ${describeWhere(vmOn, source.name, destination.name)}`, vmOn, false);
@@ -230,7 +241,7 @@ export async function migrateOverSsh(
       const stats = await finalStats(ctx, request, switchedAtMs !== undefined, () => eventText, tag);
       return outcome(request, startedMs, finishedMs, stats, switchedAtMs);
     }
-    const why = abortSent && switchedAtMs === undefined ? `aborted (${reasonText(signal)})` : `virsh migrate failed (${virshError || `exit ${migrated.exitCode ?? 'without status'}`})`;
+    const why = abortSent && !switchRequested ? `aborted (${reasonText(signal)})` : `virsh migrate failed (${virshError || `exit ${migrated.exitCode ?? 'without status'}`})`;
     const where = describeWhere(vmOn, source.name, destination.name);
     let message = `${why}; ${where}`;
     if (vmOn === 'paused-in-postcopy') {

@@ -105,8 +105,8 @@ export function virshMigratePostcopy(uri: string, domain: string): string[] {
  * The post-copy switch, run on the source as one loop: with `afterFirstPass`, first wait until
  * the job reports its second pass over memory; then retry `migrate-postcopy` every retryMs until
  * QEMU accepts it (it refuses until its migration has started). A small guest's first pass can be
- * over in < 0.4 s, too fast for a round-trip per try from the engine. Prints "switched" once
- * accepted. Wrap in untilInputEnds so that ending our input stops it.
+ * over in < 0.4 s, too fast for a round-trip per try from the engine. Prints "requested" once
+ * accepted (the switch itself shows as a lifecycle event). Wrap in untilInputEnds so that ending our input stops it.
  */
 export function virshPostcopySwitchLoop(uri: string, domain: string, retryMs: number, afterFirstPass: boolean): string[] {
   const script = [
@@ -114,7 +114,7 @@ export function virshPostcopySwitchLoop(uri: string, domain: string, retryMs: nu
     '  until virsh -c "$1" domjobinfo "$2" --rawstats 2>/dev/null | awk -F": " \'$1 == "memory_iteration" && $2 >= 2 { n = 1 } END { exit !n }\'; do sleep "$3"; done',
     'fi',
     'until virsh -c "$1" migrate-postcopy "$2" 2>/dev/null; do sleep "$3"; done',
-    'echo switched',
+    'echo requested',
   ].join('\n');
   return ['sh', '-c', script, 'sh', uri, domainArg(domain), (retryMs / 1000).toFixed(3), afterFirstPass ? 'after-first-pass' : 'immediate'];
 }
@@ -130,11 +130,13 @@ export function virshDomjobabort(uri: string, domain: string): string[] {
 }
 
 /**
- * Prints every job-completed event of the domain until killed; started on the source before the
- * migration, it is the only place with final stats after post-copy of a transient domain.
+ * Prints every event of the domain until killed; started on the source before the migration.
+ * All types (not only job-completed): the lifecycle event "Suspended Post-copy" is libvirt's
+ * own word that the post-copy switch happened, and job-completed is the only place with final
+ * stats after post-copy of a transient domain (LAB.md).
  */
-export function virshEventJobCompleted(uri: string, domain: string): string[] {
-  return virsh(uri, 'event', '--domain', domainArg(domain), '--event', 'job-completed', '--loop', '--timestamp');
+export function virshDomainEvents(uri: string, domain: string): string[] {
+  return virsh(uri, 'event', '--domain', domainArg(domain), '--all', '--loop', '--timestamp');
 }
 
 /**

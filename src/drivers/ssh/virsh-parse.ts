@@ -323,8 +323,9 @@ function timestampMs(date: string, offset: string): number {
 }
 
 /**
- * `virsh event --event job-completed --loop --timestamp`: a header line per event, then the
- * job's raw stats indented by a tab. Only complete events (header + stats) are returned.
+ * `virsh event [--event job-completed | --all] --loop --timestamp`: a header line per
+ * job-completed event, then the job's raw stats indented by a tab; other events' lines are
+ * skipped. Only complete events (header + stats) are returned.
  */
 export function parseJobCompletedEvents(text: string): JobCompletedEvent[] {
   const events: JobCompletedEvent[] = [];
@@ -351,6 +352,34 @@ export function parseJobCompletedEvents(text: string): JobCompletedEvent[] {
   }
   flush();
   return events;
+}
+
+/** One line of `virsh event --timestamp`: "TS: event 'lifecycle' for domain 'gsend': Suspended Post-copy". */
+export interface DomainEventLine {
+  timestamp: string;
+  atMs: number;
+  type: string;
+  domain: string;
+  /** What follows the domain, e.g. "Suspended Post-copy", "iteration: '2'"; empty for job-completed. */
+  detail: string;
+}
+
+const anyEventLine = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+)([+-]\d{4}): event '([\w-]+)' for domain '(.*)':(?: (.*))?$/;
+
+export function parseDomainEventLines(text: string): DomainEventLine[] {
+  const events: DomainEventLine[] = [];
+  for (const line of lines(text)) {
+    const m = anyEventLine.exec(line);
+    if (!m) continue;
+    const [, date, offset, type, domain, detail] = m;
+    events.push({ timestamp: `${date}${offset}`, atMs: timestampMs(date!, offset!), type: type!, domain: domain!, detail: (detail ?? '').trim() });
+  }
+  return events;
+}
+
+/** The source's lifecycle event at a post-copy switch (the destination says "Resumed Post-copy"). */
+export function postcopySwitchEvent(text: string, domain: string): DomainEventLine | undefined {
+  return parseDomainEventLines(text).find((e) => e.type === 'lifecycle' && e.domain === domain && e.detail === 'Suspended Post-copy');
 }
 
 // ---------------------------------------------------------------- migrate --verbose

@@ -9,9 +9,14 @@ import { REPORT_FORMATS, type ReportFormat } from '../report/render-report-forma
 
 const STRATEGIES = ['traffic-sensitive', 'pre-copy', 'post-copy'];
 
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 function addRunOptions(cmd: Command): Command {
   return cmd
     .option('-i, --inventory <file>', 'inventory file (replaces the playbook inventory)')
+    .option('-e, --extra-vars <key=value>', 'override a playbook key, e.g. -e constraints.max_parallel=2 (repeatable)', collect, [])
     .option('-l, --limit <patterns>', "only VMs or hosts matching these patterns (e.g. 'web-*,rack12-a')")
     .addOption(new Option('-s, --strategy <strategy>', "override the playbook's strategy").choices(STRATEGIES))
     .option('--json', 'print one JSON document on stdout (progress goes to stderr)')
@@ -34,15 +39,17 @@ export function buildProgram(): Command {
     .alias('syntax-check')
     .argument('<playbook>', 'playbook YAML file')
     .option('-i, --inventory <file>', 'inventory file (replaces the playbook inventory)')
+    .option('-e, --extra-vars <key=value>', 'override a playbook key (repeatable)', collect, [])
     .option('-v, --verbose', 'stack traces on errors')
     .description('check the playbook (YAML, schema, meaning); touch no host')
-    .action((file: string, opts: { inventory?: string }) => {
+    .action((file: string, opts: { inventory?: string; extraVars: string[] }) => {
       process.exitCode = validateCommand(file, opts);
     });
 
   addRunOptions(program.command('plan'))
     .argument('<playbook>', 'playbook YAML file')
     .description('validate, measure and plan; migrate nothing (same as run --check)')
+    .option('--compare <plan-json>', 'show how this plan differs from a saved one (plan --json output or a run report)')
     .action(async (file: string, opts: RunCommandOptions) => {
       process.exitCode = await runCommand(file, { ...opts, check: true });
     });

@@ -1,4 +1,5 @@
 // tsmig report RUN.json: re-render a saved run.
+import type { Plan } from '../planner/types.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ExitCode, TsmigError } from '../errors.ts';
 import { renderReportFormat, type ReportFormat } from '../report/render-report-format.ts';
@@ -23,4 +24,19 @@ export function readRunReport(file: string): RunReport {
     throw new TsmigError(`${file}: not a tsmig run report (write one with tsmig run --report FILE)`, ExitCode.invalidInputOrUnreachable);
   }
   return data as RunReport;
+}
+
+/** A plan saved by `plan --json` ({plan, measurements}) or inside a run report. */
+export function readSavedPlan(file: string): Plan {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new TsmigError(`${file}: cannot read a saved plan (${error instanceof Error ? error.message : String(error)})`, ExitCode.invalidInputOrUnreachable);
+  }
+  const plan = (data as { plan?: Partial<Plan> }).plan;
+  if (!plan || !Array.isArray(plan.migrations) || typeof plan.contentionMbps !== 'number') {
+    throw new TsmigError(`${file}: no plan in it (save one with: tsmig plan FILE --json > plan.json)`, ExitCode.invalidInputOrUnreachable);
+  }
+  return plan as Plan;
 }

@@ -7,6 +7,8 @@ import { discoverMoves, involvedHosts, runWorkflow } from '../executor/run-workf
 import type { Strategy } from '../planner/types.ts';
 import { loadPlaybook } from '../playbook/load-playbook.ts';
 import { renderPlanText } from '../report/plan-text.ts';
+import { diffPlans, renderPlanDiff } from '../report/plan-diff.ts';
+import { readSavedPlan } from './report-command.ts';
 import { startListrProgress } from '../report/progress-listr.ts';
 import { startPlainProgress, type Verbosity } from '../report/progress-plain.ts';
 import { renderRecapText } from '../report/recap-text.ts';
@@ -31,10 +33,13 @@ export interface RunCommandOptions {
   abortOnInterrupt?: boolean;
   journal?: string;
   resume?: string;
+  extraVars?: string[];
+  compare?: string;
 }
 
 export async function runCommand(file: string, opts: RunCommandOptions): Promise<number> {
-  const playbook = loadPlaybook(file, { inventoryFile: opts.inventory });
+  const playbook = loadPlaybook(file, { inventoryFile: opts.inventory, overrides: opts.extraVars });
+  const previousPlan = opts.compare ? readSavedPlan(opts.compare) : undefined;
   const out = (text: string): void => void process.stdout.write(`${text}\n`);
   if (opts.listHosts) {
     for (const h of involvedHosts(playbook)) out(h);
@@ -82,10 +87,12 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     if (reportPath && !opts.check) writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
     const reportDir = opts.reportDir ?? playbook.report.dir;
     const dirFiles = reportDir && !opts.check ? writeReportFiles(report, reportDir, playbook.report.formats) : [];
+    const diff = previousPlan ? diffPlans(previousPlan, report.plan) : undefined;
     if (opts.json) {
-      out(JSON.stringify(opts.check ? { plan: report.plan, measurements: report.measurements } : report, null, 2));
+      out(JSON.stringify(opts.check ? { plan: report.plan, measurements: report.measurements, ...(diff ? { compare: diff } : {}) } : report, null, 2));
     } else {
       if (verbosity !== 'quiet' || opts.check) out(renderPlanText(report.plan, report.measurements));
+      if (diff) out(`\n${renderPlanDiff(diff)}`);
       out('');
       out(renderRecapText(report));
       if (reportPath && !opts.check) out(`report written to ${reportPath}`);

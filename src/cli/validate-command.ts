@@ -2,8 +2,8 @@
 import { ExitCode } from '../errors.ts';
 import { loadPlaybook } from '../playbook/load-playbook.ts';
 
-export function validateCommand(file: string, opts: { inventory?: string }): number {
-  const playbook = loadPlaybook(file, { inventoryFile: opts.inventory });
+export function validateCommand(file: string, opts: { inventory?: string; extraVars?: string[] }): number {
+  const playbook = loadPlaybook(file, { inventoryFile: opts.inventory, overrides: opts.extraVars });
   const vms = playbook.inventory.hosts.reduce((n, h) => n + h.simVms.length, 0);
   process.stdout.write(
     `${file}: OK — "${playbook.name}", ${playbook.inventory.hosts.length} hosts (${playbook.inventory.driver})` +

@@ -8,10 +8,13 @@ import { normalizeInventory } from './normalize-inventory.ts';
 import { normalizePlaybook } from './normalize-playbook.ts';
 import { checkPlaybookMeaning, type Located } from './semantic-check.ts';
 import type { Playbook } from './types.ts';
+import { applyOverrides } from './apply-overrides.ts';
 
 export interface PlaybookLoadOptions {
   /** `-i FILE`: an inventory that replaces the playbook's own. */
   inventoryFile?: string;
+  /** `-e key.path=value` overrides. */
+  overrides?: string[];
 }
 
 export function loadPlaybook(file: string, options: PlaybookLoadOptions = {}): Playbook {
@@ -19,6 +22,7 @@ export function loadPlaybook(file: string, options: PlaybookLoadOptions = {}): P
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new PlaybookError([{ position: sourceMap.positionOf(''), message: 'a playbook is a YAML mapping (name:, inventory:, migrations:, …)' }]);
   }
+  if (options.overrides?.length) applyOverrides(data as Record<string, unknown>, options.overrides);
   validateAgainstSchema(playbookSchema, data, sourceMap);
   const raw = data as RawPlaybook;
 

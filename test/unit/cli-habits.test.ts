@@ -1,0 +1,67 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { applyOverrides } from '../../src/playbook/apply-overrides.ts';
+import { diffPlans, renderPlanDiff } from '../../src/report/plan-diff.ts';
+import type { Plan, PlannedMigration } from '../../src/planner/types.ts';
+import { UsageError } from '../../src/errors.ts';
+import { runCli } from '../helpers/run-cli.ts';
+import { tempDir, writeTemp } from '../helpers/temp-files.ts';
+
+const DEMO = new URL('../../playbooks/demo-sim.yml', import.meta.url).pathname;
+
+test('-e overrides set nested keys, typed as YAML, and refuse prototype keys', () => {
+  const data: Record<string, unknown> = { constraints: { retries: 2 } };
+  applyOverrides(data, ['constraints.max_parallel=3', 'strategy=pre-copy', 'constraints.modes=[pre-copy]']);
+  assert.deepEqual(data, { constraints: { retries: 2, max_parallel: 3, modes: ['pre-copy'] }, strategy: 'pre-copy' });
+  assert.throws(() => applyOverrides(data, ['__proto__.polluted=1']), UsageError);
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  assert.throws(() => applyOverrides(data, ['novalue']), /write -e key.path=value/);
+  assert.throws(() => applyOverrides(data, ['strategy.x=1']), /strategy is not a mapping/);
+});
+
+test('-e values are validated by the schema like the file (exit 4), bad -e syntax is exit 5', async () => {
+  const bad = await runCli(['validate', DEMO, '-e', 'constraints.max_parallel=zero']);
+  assert.equal(bad.exitCode, 4);
+  assert.match(bad.stderr, /constraints.max_parallel must be integer/);
+  assert.equal((await runCli(['validate', DEMO, '-e', 'nonsense'])).exitCode, 5);
+  const ok = await runCli(['plan', DEMO, '--json', '-e', 'strategy=post-copy']);
+  const plan = (JSON.parse(ok.stdout) as { plan: Plan }).plan;
+  assert.ok(plan.migrations.every((m) => m.mode === 'post-copy'));
+});
+
+const pm = (vm: string, mode: PlannedMigration['mode'], wave = 0, to = 'B'): PlannedMigration => ({ vm, from: 'A', to, mode, wave, txMbps: 0, rxMbps: 0, memoryMib: 1, reason: '' });
+const plan = (contentionMbps: number, migrations: PlannedMigration[]): Plan => ({ strategy: 'traffic-sensitive', objective: 'contention', contentionMbps, migrations, hosts: [], waves: 1 });
+
+test('plan diff lists added, removed and changed VMs and the contention change', () => {
+  const d = diffPlans(plan(500, [pm('a', 'pre-copy'), pm('b', 'pre-copy'), pm('c', 'pre-copy')]), plan(400, [pm('a', 'post-copy'), pm('b', 'pre-copy'), pm('d', 'pre-copy', 0, 'C')]));
+  assert.deepEqual(d.changes.map((c) => [c.vm, c.kind]), [
+    ['a', 'changed'],
+    ['c', 'removed'],
+    ['d', 'added'],
+  ]);
+  assert.equal(d.unchanged, 1);
+  assert.equal(
+    renderPlanDiff(d),
+    [
+      'PLAN DIFF: 3 changed, 1 unchanged; contention 500.0 -> 400.0 Mbps',
+      '~ a: A -> B pre-copy wave 1  =>  A -> B post-copy wave 1',
+      '- c: A -> B pre-copy wave 1',
+      '+ d: A -> C pre-copy wave 1',
+    ].join('\n'),
+  );
+});
+
+test('plan --compare shows what a runbook change does to the plan', async () => {
+  const previous = await runCli(['plan', DEMO, '--json']);
+  const saved = join(tempDir, 'previous-plan.json');
+  writeFileSync(saved, previous.stdout);
+  const same = await runCli(['plan', DEMO, '--compare', saved]);
+  assert.match(same.stdout, /PLAN DIFF: 0 changed, 5 unchanged/);
+  const changed = await runCli(['plan', DEMO, '--compare', saved, '--strategy', 'pre-copy']);
+  assert.match(changed.stdout, /~ web-1: rack12-a -> rack14-b post-copy wave 1 {2}=> {2}rack12-a -> rack14-b pre-copy/);
+  const notAPlan = await runCli(['plan', DEMO, '--compare', writeTemp('{"hello": 1}', 'x.json')]);
+  assert.equal(notAPlan.exitCode, 4);
+  assert.match(notAPlan.stderr, /no plan in it/);
+});

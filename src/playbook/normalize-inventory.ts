@@ -1,4 +1,6 @@
 // Raw inventory (as written, snake_case, defaults apart) → InventoryHost records with defaults applied.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { RawInventory } from './playbook-schema.ts';
 import type { Inventory, InventoryHost, SimVmSpec } from './types.ts';
 import { parseDurationMs } from '../util/duration.ts';
@@ -43,8 +45,8 @@ function normalizeHost(name: string, h: RawHost): InventoryHost {
     address: h.address ?? name,
     port: h.port ?? HOST_DEFAULTS.port,
     user: h.user ?? HOST_DEFAULTS.user,
-    identityFile: h.identity_file,
-    knownHostsFile: h.known_hosts,
+    identityFile: expandHome(h.identity_file),
+    knownHostsFile: expandHome(h.known_hosts),
     hostKeyChecking: h.host_key_checking ?? HOST_DEFAULTS.hostKeyChecking,
     libvirtUri: h.libvirt_uri ?? HOST_DEFAULTS.libvirtUri,
     nic: h.nic,
@@ -53,6 +55,11 @@ function normalizeHost(name: string, h: RawHost): InventoryHost {
     background: { txMbps: h.background?.tx_mbps ?? 0, rxMbps: h.background?.rx_mbps ?? 0 },
     simVms: Object.entries(h.vms ?? {}).map(([vmName, vm]) => normalizeSimVm(vmName, vm)),
   };
+}
+
+/** `~/.ssh/id_ed25519` as ssh would read it. */
+function expandHome(path: string | undefined): string | undefined {
+  return path?.startsWith('~/') ? join(homedir(), path.slice(2)) : path;
 }
 
 function normalizeSimVm(name: string, vm: RawSimVm): SimVmSpec {

@@ -9,6 +9,7 @@ import { normalizePlaybook } from './normalize-playbook.ts';
 import { checkPlaybookMeaning, type Located } from './semantic-check.ts';
 import type { Playbook } from './types.ts';
 import { applyOverrides } from './apply-overrides.ts';
+import { fromAnsibleInventory, isAnsibleInventory } from './ansible-inventory.ts';
 
 export interface PlaybookLoadOptions {
   /** `-i FILE`: an inventory that replaces the playbook's own. */
@@ -52,7 +53,9 @@ function resolveInventory(
 }
 
 export function loadInventoryFile(path: string): { inventory: RawInventory; located: Located } {
-  const { data, sourceMap } = loadYamlFile(path);
+  const loaded = loadYamlFile(path);
+  const { sourceMap } = loaded;
+  const data = isAnsibleInventory(loaded.data) ? fromAnsibleInventory(loaded.data as Record<string, unknown>, sourceMap) : loaded.data;
   validateAgainstSchema(inventorySchema, data, sourceMap);
   return { inventory: data as RawInventory, located: { sourceMap, pointer: '' } };
 }

@@ -14,8 +14,21 @@ export class SourceMap {
     this.index(source, events);
   }
 
+  private readonly aliases: Array<[string, string]> = [];
+
+  /** Pointers under `from` are found under `to` in the file (data converted after parsing). */
+  alias(from: string, to: string): void {
+    this.aliases.push([from, to]);
+  }
+
   /** Position of the node at `pointer`, or of its nearest ancestor present in the file. */
   positionOf(pointer: string, preferKey = false): SourcePosition {
+    for (const [from, to] of this.aliases) {
+      if (pointer === from || pointer.startsWith(`${from}/`)) {
+        pointer = to + pointer.slice(from.length);
+        break;
+      }
+    }
     for (let p = pointer; ; p = parentPointer(p)) {
       const offset = (preferKey ? this.keyOffsets.get(p) : undefined) ?? this.valueOffsets.get(p);
       if (offset !== undefined) return this.positionAt(offset);

@@ -159,3 +159,35 @@ test('the published JSON Schema files match the source of truth', () => {
     assert.equal(readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8'), renderSchema(schema), `${path} is stale: run npm run schema`);
   }
 });
+
+test('an Ansible-style inventory works with -i; its errors point into it', () => {
+  const inv = writeTemp(
+    `all:
+  vars:
+    ansible_user: ops
+    ansible_ssh_private_key_file: /keys/tsmig
+    nic_mbps: 25000
+    ntp_server: ignored.example
+  children:
+    rack12:
+      hosts:
+        hv1: { ansible_host: 192.0.2.1 }
+        hv2: { ansible_host: 192.0.2.2, ansible_port: 2222 }
+`,
+    'ansible-inv.yml',
+  );
+  const pb = loadPlaybook(writeTemp('name: x\nmigrations: [{ from: hv1, to: hv2 }]\n'), { inventoryFile: inv });
+  assert.equal(pb.inventory.driver, 'ssh');
+  assert.deepEqual(
+    pb.inventory.hosts.map((h) => [h.name, h.address, h.port, h.user, h.identityFile, h.nicMbps]),
+    [
+      ['hv1', '192.0.2.1', 22, 'ops', '/keys/tsmig', 25000],
+      ['hv2', '192.0.2.2', 2222, 'ops', '/keys/tsmig', 25000],
+    ],
+  );
+  const bad = writeTemp('all:\n  hosts:\n    hv1: { ansible_port: many }\n    hv2: {}\n', 'ansible-bad.yml');
+  assert.throws(
+    () => loadPlaybook(writeTemp('name: x\nmigrations: [{ from: hv1, to: hv2 }]\n'), { inventoryFile: bad }),
+    (e: unknown) => e instanceof PlaybookError && e.message === `${bad}:3:26: hosts.hv1.port must be integer`,
+  );
+});

@@ -3,17 +3,12 @@
 // capacities still touched by later moves (closed bins fold into one running max). A state is
 // dropped only when another dominates it on every open load, on capacity used and on the
 // tie-breaks, or when a lower bound proves it cannot beat a complete solution already found.
-import { usesVariableCapacity, type FixedPart } from './decompose.ts';
+import type { FixedPart } from './decompose.ts';
+import { layOutComponent, type ComponentLayout } from './component-layout.ts';
+import { findIncumbent } from './component-incumbent.ts';
+import { lagrangianBoundMbps, tuneBinWeights, type BinWeights } from './lagrangian-bound.ts';
 import { MBPS_TOLERANCE } from './plan-key.ts';
 import type { PlanningProblem } from './problem.ts';
-
-interface SlotOption {
-  slot: number;
-  weightMbps: number;
-  /** Capacity slot charged by this option, or -1. */
-  capacitySlot: number;
-  postCopy: boolean;
-}
 
 interface State {
   loads: Float64Array;
@@ -24,164 +19,198 @@ interface State {
   posts: number;
   parent: State | null;
   option: number;
+  /** Lower bound on the contention of any completion. */
+  boundMbps: number;
 }
 
-/** Refuses rather than exhausting memory: past this many states per step the instance is out of reach. */
-const MAX_STATES_PER_STEP = 400_000;
+/**
+ * Work the exact run may spend (states generated). Past it the solver stops and says so: the plan
+ * then carries the beam's solution and a certified lower bound instead of a proof.
+ */
+const STATE_BUDGET = 3_000_000;
+/** Dominance filtering is quadratic in the states of a step: the budget caps a step too. */
+const STEP_BUDGET = 20_000;
+const BEAM_WIDTH = 48;
 
-/** Options chosen per item (aligned with `items`), or null when no assignment fits the capacities. */
-export function solveComponent(problem: PlanningProblem, fixed: FixedPart, items: readonly number[], floorMbps: number): number[] | null {
-  const order = [...items].sort((i, j) => {
-    const a = problem.items[i]!;
-    const b = problem.items[j]!;
-    return a.source - b.source || a.options[0]!.destination - b.options[0]!.destination || i - j;
-  });
-  const binSlot = new Map<number, number>();
-  const capacitySlot = new Map<number, number>();
-  const options: SlotOption[][] = order.map((i) => {
-    const variable = usesVariableCapacity(problem, i);
-    return problem.items[i]!.options.map((o) => {
-      if (!binSlot.has(o.bin)) binSlot.set(o.bin, binSlot.size);
-      let cap = -1;
-      if (variable && (Number.isFinite(fixed.freeMemoryMib[o.destination]!) || Number.isFinite(fixed.freeVcpus[o.destination]!))) {
-        if (!capacitySlot.has(o.destination)) capacitySlot.set(o.destination, capacitySlot.size);
-        cap = capacitySlot.get(o.destination)!;
-      }
-      return { slot: binSlot.get(o.bin)!, weightMbps: o.weightMbps, capacitySlot: cap, postCopy: o.mode === 'post-copy' };
-    });
-  });
-  const n = order.length;
-  const binCount = binSlot.size;
-  const capCount = capacitySlot.size;
-  const memoryNeed = order.map((i) => problem.items[i]!.vm.memoryMib);
-  const vcpuNeed = order.map((i) => problem.items[i]!.vm.vcpus ?? 0);
-  const freeMemory = new Float64Array(capCount);
-  const freeVcpus = new Float64Array(capCount);
-  for (const [host, slot] of capacitySlot) {
-    freeMemory[slot] = fixed.freeMemoryMib[host]!;
-    freeVcpus[slot] = fixed.freeVcpus[host]!;
+export interface ComponentSolution {
+  /** Option per item, aligned with the items given. */
+  options: number[];
+  /** True when the exact run finished: no assignment is better. */
+  proven: boolean;
+  /** A certified lower bound on the component's contention (with the floor). */
+  lowerBoundMbps: number;
+}
+
+/** Null when no assignment fits the capacities. */
+export function solveComponent(problem: PlanningProblem, fixed: FixedPart, items: readonly number[], floorMbps: number): ComponentSolution | null {
+  const layout = layOutComponent(problem, fixed, items);
+  const greedy = findIncumbent(layout);
+  // A narrow beam of the same programme finds a near-optimal solution cheaply; the exact run
+  // then prunes against it and completes its states the beam's way.
+  const beam = runProgramme(layout, floorMbps, greedy.feasible ? greedy.choice : undefined, BEAM_WIDTH);
+  const exact = runProgramme(layout, floorMbps, beam.choice ?? (greedy.feasible ? greedy.choice : undefined), Infinity);
+  const choice = exact.finished ? exact.choice : (beam.choice ?? (greedy.feasible ? greedy.choice : undefined));
+  if (!choice) {
+    if (exact.finished) return null;
+    throw new Error(`planner: no assignment found for ${items.length} coupled moves within the search budget`);
   }
-  // After step k, bins last touched at k close; their load folds into the running max.
-  const closesAfter: number[][] = order.map(() => []);
-  const lastTouch = new Int32Array(binCount).fill(-1);
-  options.forEach((opts, k) => opts.forEach((o) => (lastTouch[o.slot] = k)));
-  lastTouch.forEach((k, slot) => closesAfter[k]!.push(slot));
-  const capacityLastTouch = new Int32Array(capCount).fill(-1);
-  options.forEach((opts, k) => opts.forEach((o) => o.capacitySlot >= 0 && (capacityLastTouch[o.capacitySlot] = k)));
-  const capacityClosesAfter: number[][] = order.map(() => []);
-  capacityLastTouch.forEach((k, slot) => capacityClosesAfter[k]!.push(slot));
+  const chosen = new Map<number, number>();
+  layout.order.forEach((item, k) => chosen.set(item, layout.optionIndex[k]![choice[k]!]!));
+  return { options: items.map((i) => chosen.get(i)!), proven: exact.finished, lowerBoundMbps: exact.rootBoundMbps };
+}
 
-  // Suffix facts for the bounds: least total weight still to place, and the bins it may go to.
-  const minWeightSuffix = new Float64Array(n + 1);
-  const suffixBins: number[][] = new Array<number[]>(n + 1);
-  suffixBins[n] = [];
-  for (let k = n - 1; k >= 0; k--) {
-    minWeightSuffix[k] = minWeightSuffix[k + 1]! + Math.min(...options[k]!.map((o) => o.weightMbps));
-    suffixBins[k] = [...new Set([...suffixBins[k + 1]!, ...options[k]!.map((o) => o.slot)])];
-  }
+interface ProgrammeResult {
+  /** Best complete assignment found (undefined: none fits, or the run stopped first). */
+  choice?: Int32Array;
+  /** False when the run stopped at the state budget. */
+  finished: boolean;
+  rootBoundMbps: number;
+}
 
-  const initialLoads = new Float64Array(binCount);
-  for (const [bin, slot] of binSlot) initialLoads[slot] = fixed.loadMbps[bin]!;
-
-  const incumbent = greedyIncumbent();
-  const bestMax = incumbent.maxMbps;
-  const bestSum = incumbent.sumMbps;
+function runProgramme(layout: ComponentLayout, floorMbps: number, guideChoice: Int32Array | undefined, beamWidth: number): ProgrammeResult {
+  const n = layout.order.length;
+  const { options, binCount, capacityCount } = layout;
+  const guide = guideChoice && incumbentSuffixes(layout, guideChoice);
+  let bestMax = Infinity;
+  let bestSum = Infinity;
+  let weights: BinWeights | undefined = n > 0 ? tuneBinWeights(layout, 0, guide ? guide.loadsAt(0) : layout.initialLoadMbps) : undefined;
+  let tunedAt = 0;
 
   let states: State[] = [
-    { loads: initialLoads, memoryMib: new Float64Array(capCount), vcpus: new Float64Array(capCount), maxClosedMbps: floorMbps, sumMbps: 0, posts: 0, parent: null, option: -1 },
+    { loads: Float64Array.from(layout.initialLoadMbps), memoryMib: new Float64Array(capacityCount), vcpus: new Float64Array(capacityCount), maxClosedMbps: floorMbps, sumMbps: 0, posts: 0, parent: null, option: -1, boundMbps: floorMbps },
   ];
+  offerCompletion(states[0]!, 0);
+  boundedOut(states[0]!, 0);
+  const rootBoundMbps = states[0]!.boundMbps;
+  let generated = 0;
   for (let k = 0; k < n; k++) {
+    if (k + 1 < n && (k + 1 - tunedAt >= Math.max(1, Math.ceil(n / 16)) || layout.suffixBins[k + 1]!.length !== layout.suffixBins[tunedAt]!.length)) {
+      weights = tuneBinWeights(layout, k + 1, guide ? guide.loadsAt(k + 1) : layout.initialLoadMbps);
+      tunedAt = k + 1;
+    }
     const next: State[] = [];
     for (const s of states) {
       options[k]!.forEach((o, oi) => {
-        let memoryMib = s.memoryMib;
-        let vcpus = s.vcpus;
-        if (o.capacitySlot >= 0) {
-          if (s.memoryMib[o.capacitySlot]! + memoryNeed[k]! > freeMemory[o.capacitySlot]! + 1e-9) return;
-          if (s.vcpus[o.capacitySlot]! + vcpuNeed[k]! > freeVcpus[o.capacitySlot]! + 1e-9) return;
-          memoryMib = Float64Array.from(s.memoryMib);
-          vcpus = Float64Array.from(s.vcpus);
-          memoryMib[o.capacitySlot]! += memoryNeed[k]!;
-          vcpus[o.capacitySlot]! += vcpuNeed[k]!;
-        }
-        const loads = Float64Array.from(s.loads);
-        loads[o.slot]! += o.weightMbps;
-        let maxClosedMbps = s.maxClosedMbps;
-        for (const slot of closesAfter[k]!) {
-          maxClosedMbps = Math.max(maxClosedMbps, loads[slot]!);
-          loads[slot] = 0;
-        }
-        if (capacityClosesAfter[k]!.length > 0) {
-          if (memoryMib === s.memoryMib) {
-            memoryMib = Float64Array.from(s.memoryMib);
-            vcpus = Float64Array.from(s.vcpus);
-          }
-          for (const slot of capacityClosesAfter[k]!) memoryMib[slot] = vcpus[slot] = 0;
-        }
-        const state: State = { loads, memoryMib, vcpus, maxClosedMbps, sumMbps: s.sumMbps + o.weightMbps, posts: s.posts + (o.postCopy ? 1 : 0), parent: s, option: oi };
+        const state = extend(s, k, oi);
+        if (!state) return;
+        offerCompletion(state, k + 1);
         if (!boundedOut(state, k + 1)) next.push(state);
       });
     }
+    generated += next.length;
+    if (generated > STATE_BUDGET || next.length > STEP_BUDGET) return { finished: false, rootBoundMbps };
     states = paretoFront(next);
-    if (states.length > MAX_STATES_PER_STEP) {
-      throw new Error(`planner: a group of ${n} coupled moves needs more than ${MAX_STATES_PER_STEP} states per step; split the playbook or fix destinations`);
-    }
+    if (states.length > beamWidth) states = states.sort((a, b) => a.boundMbps - b.boundMbps || a.sumMbps - b.sumMbps).slice(0, beamWidth);
   }
-  if (states.length === 0) return null;
+  if (states.length === 0) return { finished: true, rootBoundMbps };
   let best = states[0]!;
   for (const s of states) {
     const d = s.maxClosedMbps - best.maxClosedMbps;
     if (d < -MBPS_TOLERANCE || (d <= MBPS_TOLERANCE && (s.sumMbps < best.sumMbps - MBPS_TOLERANCE || (Math.abs(s.sumMbps - best.sumMbps) <= MBPS_TOLERANCE && s.posts < best.posts)))) best = s;
   }
-  const chosen = new Map<number, number>();
-  for (let s: State | null = best, k = n - 1; s && s.parent; s = s.parent, k--) chosen.set(order[k]!, s.option);
-  return items.map((i) => chosen.get(i)!);
+  const choice = new Int32Array(n);
+  for (let s: State | null = best, k = n - 1; s && s.parent; s = s.parent, k--) choice[k] = s.option;
+  return { choice, finished: true, rootBoundMbps };
+
+  function extend(s: State, k: number, oi: number): State | undefined {
+    const o = options[k]![oi]!;
+    let memoryMib = s.memoryMib;
+    let vcpus = s.vcpus;
+    if (o.capacitySlot >= 0) {
+      if (s.memoryMib[o.capacitySlot]! + layout.memoryNeedMib[k]! > layout.freeMemoryMib[o.capacitySlot]! + 1e-9) return undefined;
+      if (s.vcpus[o.capacitySlot]! + layout.vcpuNeed[k]! > layout.freeVcpus[o.capacitySlot]! + 1e-9) return undefined;
+      memoryMib = Float64Array.from(s.memoryMib);
+      vcpus = Float64Array.from(s.vcpus);
+      memoryMib[o.capacitySlot]! += layout.memoryNeedMib[k]!;
+      vcpus[o.capacitySlot]! += layout.vcpuNeed[k]!;
+    }
+    const loads = Float64Array.from(s.loads);
+    loads[o.slot]! += o.weightMbps;
+    let maxClosedMbps = s.maxClosedMbps;
+    for (const slot of layout.closesAfter[k]!) {
+      maxClosedMbps = Math.max(maxClosedMbps, loads[slot]!);
+      loads[slot] = 0;
+    }
+    if (layout.capacityClosesAfter[k]!.length > 0) {
+      if (memoryMib === s.memoryMib) {
+        memoryMib = Float64Array.from(s.memoryMib);
+        vcpus = Float64Array.from(s.vcpus);
+      }
+      for (const slot of layout.capacityClosesAfter[k]!) memoryMib[slot] = vcpus[slot] = 0;
+    }
+    return { loads, memoryMib, vcpus, maxClosedMbps, sumMbps: s.sumMbps + o.weightMbps, posts: s.posts + (o.postCopy ? 1 : 0), parent: s, option: oi, boundMbps: maxClosedMbps };
+  }
+
+  /** The state finished the incumbent's way: a complete solution that may tighten the pruning. */
+  function offerCompletion(s: State, from: number): void {
+    if (!guide) return;
+    let max = s.maxClosedMbps;
+    for (let b = 0; b < binCount; b++) max = Math.max(max, s.loads[b]! + guide.load[from * binCount + b]!);
+    for (let c = 0; c < capacityCount; c++) {
+      if (s.memoryMib[c]! + guide.memory[from * capacityCount + c]! > layout.freeMemoryMib[c]! + 1e-9) return;
+      if (s.vcpus[c]! + guide.vcpus[from * capacityCount + c]! > layout.freeVcpus[c]! + 1e-9) return;
+    }
+    const sum = s.sumMbps + guide.sum[from]!;
+    if (max < bestMax - MBPS_TOLERANCE || (max <= bestMax + MBPS_TOLERANCE && sum < bestSum)) {
+      bestMax = max;
+      bestSum = sum;
+    }
+  }
 
   function boundedOut(s: State, from: number): boolean {
     let maxBound = s.maxClosedMbps;
     for (let slot = 0; slot < binCount; slot++) maxBound = Math.max(maxBound, s.loads[slot]!);
-    maxBound = Math.max(maxBound, waterLevel(s.loads, suffixBins[from]!, minWeightSuffix[from]!));
+    if (from < n) {
+      maxBound = Math.max(maxBound, waterLevel(s.loads, layout.suffixBins[from]!, layout.minWeightSuffixMbps[from]!));
+      if (weights) maxBound = Math.max(maxBound, lagrangianBoundMbps(weights, s.loads, from));
+    }
+    s.boundMbps = maxBound;
     if (maxBound > bestMax + MBPS_TOLERANCE) return true;
-    const sumBound = s.sumMbps + minWeightSuffix[from]!;
+    const sumBound = s.sumMbps + layout.minWeightSuffixMbps[from]!;
     return maxBound >= bestMax - MBPS_TOLERANCE && sumBound > bestSum + MBPS_TOLERANCE;
   }
+}
 
-  /** Least possible max over `bins` once `volumeMbps` more is spread over them. */
-  function waterLevel(loads: Float64Array, bins: readonly number[], volumeMbps: number): number {
-    if (bins.length === 0 || volumeMbps <= 0) return 0;
-    const sorted = bins.map((b) => loads[b]!).sort((x, y) => x - y);
-    let filled = 0;
-    for (let i = 0; i < sorted.length; i++) {
-      filled += sorted[i]!;
-      const level = (volumeMbps + filled) / (i + 1);
-      if (i + 1 === sorted.length || level <= sorted[i + 1]!) return level;
+/** The incumbent's loads, capacity use and traffic from each step on, to complete any state with. */
+function incumbentSuffixes(layout: ComponentLayout, choice: Int32Array) {
+  const n = layout.order.length;
+  const { binCount, capacityCount } = layout;
+  const load = new Float64Array((n + 1) * binCount);
+  const memory = new Float64Array((n + 1) * capacityCount);
+  const vcpus = new Float64Array((n + 1) * capacityCount);
+  const sum = new Float64Array(n + 1);
+  for (let k = n - 1; k >= 0; k--) {
+    load.copyWithin(k * binCount, (k + 1) * binCount, (k + 2) * binCount);
+    memory.copyWithin(k * capacityCount, (k + 1) * capacityCount, (k + 2) * capacityCount);
+    vcpus.copyWithin(k * capacityCount, (k + 1) * capacityCount, (k + 2) * capacityCount);
+    const o = layout.options[k]![choice[k]!]!;
+    load[k * binCount + o.slot]! += o.weightMbps;
+    if (o.capacitySlot >= 0) {
+      memory[k * capacityCount + o.capacitySlot]! += layout.memoryNeedMib[k]!;
+      vcpus[k * capacityCount + o.capacitySlot]! += layout.vcpuNeed[k]!;
     }
-    return Infinity;
+    sum[k] = sum[k + 1]! + o.weightMbps;
   }
+  /** The incumbent's own state after `from` steps (open bins only). */
+  const loadsAt = (from: number): Float64Array => {
+    const loads = new Float64Array(binCount);
+    for (let b = 0; b < binCount; b++) loads[b] = layout.initialLoadMbps[b]! + load[b]! - load[from * binCount + b]!;
+    return loads;
+  };
+  return { load, memory, vcpus, sum, loadsAt };
+}
 
-  /** A quick complete assignment (largest moves first, least resulting load) to prune against. */
-  function greedyIncumbent(): { maxMbps: number; sumMbps: number } {
-    const loads = Float64Array.from(initialLoads);
-    const memoryMib = new Float64Array(capCount);
-    const vcpus = new Float64Array(capCount);
-    let sumMbps = 0;
-    const byWeight = [...Array(n).keys()].sort((x, y) => Math.max(...options[y]!.map((o) => o.weightMbps)) - Math.max(...options[x]!.map((o) => o.weightMbps)) || x - y);
-    for (const k of byWeight) {
-      let pick: SlotOption | undefined;
-      for (const o of options[k]!) {
-        if (o.capacitySlot >= 0 && (memoryMib[o.capacitySlot]! + memoryNeed[k]! > freeMemory[o.capacitySlot]! || vcpus[o.capacitySlot]! + vcpuNeed[k]! > freeVcpus[o.capacitySlot]!)) continue;
-        if (!pick || loads[o.slot]! + o.weightMbps < loads[pick.slot]! + pick.weightMbps) pick = o;
-      }
-      if (!pick) return { maxMbps: Infinity, sumMbps: Infinity };
-      loads[pick.slot]! += pick.weightMbps;
-      sumMbps += pick.weightMbps;
-      if (pick.capacitySlot >= 0) {
-        memoryMib[pick.capacitySlot]! += memoryNeed[k]!;
-        vcpus[pick.capacitySlot]! += vcpuNeed[k]!;
-      }
-    }
-    return { maxMbps: Math.max(floorMbps, ...loads), sumMbps };
+/** Least possible max over `bins` once `volumeMbps` more is spread over them. */
+function waterLevel(loads: Float64Array, bins: readonly number[], volumeMbps: number): number {
+  if (bins.length === 0 || volumeMbps <= 0) return 0;
+  const sorted = bins.map((b) => loads[b]!).sort((x, y) => x - y);
+  let filled = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    filled += sorted[i]!;
+    const level = (volumeMbps + filled) / (i + 1);
+    if (i + 1 === sorted.length || level <= sorted[i + 1]!) return level;
   }
+  return Infinity;
 }
 
 /** Keeps the states no other state dominates (open loads, capacity used, running max, tie-breaks). */

@@ -8,7 +8,7 @@ import { assignWaves } from './waves.ts';
 
 export function planMigrations(input: PlanInput): Plan {
   const problem = buildPlanningProblem(input);
-  const chosen = solveAssignment(problem);
+  const { chosen, proven, lowerBoundMbps } = solveAssignment(problem);
   const inFlight: MigrationInFlight[] = problem.items.map((it, i) => {
     const o = it.options[chosen[i]!]!;
     return { vm: it.vm.vm, from: it.move.from, to: problem.hostNames[o.destination]!, mode: o.mode };
@@ -45,6 +45,8 @@ export function planMigrations(input: PlanInput): Plan {
     hosts,
     waves,
     contendingTrafficMbps,
+    provenOptimal: proven,
+    contentionLowerBoundMbps: lowerBoundMbps,
     waveSummaries: summariseWaves(input, inFlight, waveOf, waves),
   };
 }

@@ -11,6 +11,8 @@ export interface RandomInstanceShape {
   candidates?: number;
   /** Destinations are also sources (hosts on both sides). */
   overlap?: boolean;
+  /** Source i sends to destination i (mod count) only, instead of random destinations. */
+  pairs?: boolean;
   /** Give destinations a memory capacity this many times the moving memory's fair share (undefined = unlimited). */
   capacitySlack?: number;
   /** Integer rates (as measured rates rounded for display) instead of real ones. */
@@ -36,7 +38,7 @@ export function randomPlanInput(seed: number, shape: RandomInstanceShape): PlanI
     vms.push(vm);
     const others = destinationNames.filter((d) => d !== from);
     const want = Math.min(shape.candidates ?? 1, others.length);
-    const start = Math.floor(random() * others.length);
+    const start = shape.pairs ? (i % sourceNames.length) % others.length : Math.floor(random() * others.length);
     const to = [...Array(want).keys()].map((k) => others[(start + k) % others.length]!);
     moves.push({ vm: vm.vm, from, to, postcopyAllowed: true });
   }

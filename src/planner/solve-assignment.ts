@@ -8,24 +8,44 @@ import { solvePair } from './pair-solver.ts';
 import { MBPS_TOLERANCE } from './plan-key.ts';
 import type { PlanningProblem } from './problem.ts';
 
-/** Option index chosen per item of the problem. */
-export function solveAssignment(problem: PlanningProblem): Int32Array {
+export interface Assignment {
+  /** Option index chosen per item of the problem. */
+  chosen: Int32Array;
+  /** False only if a coupled group exhausted the search budget (then see the bound). */
+  proven: boolean;
+  /** Certified lower bound on the contention (equals the plan's when proven). */
+  lowerBoundMbps: number;
+}
+
+interface GroupResult {
+  options: number[];
+  maxMbps: number;
+  proven: boolean;
+  lowerBoundMbps: number;
+}
+
+export function solveAssignment(problem: PlanningProblem): Assignment {
   const { fixed, components } = decompose(problem);
   assertFixedCapacity(problem, fixed);
   const chosen = Int32Array.from(fixed.optionOf);
   const floorMbps = Math.max(0, ...fixed.loadMbps);
-  const firstPass = components.map((c) => solveOne(problem, fixed, c, floorMbps));
+  const firstPass = components.map((c) => solveGroup(problem, fixed, c, floorMbps));
   const contentionMbps = Math.max(floorMbps, ...firstPass.map((r) => r.maxMbps));
+  let proven = true;
+  let lowerBoundMbps = floorMbps;
   components.forEach((c, ci) => {
-    const result = firstPass[ci]!.maxMbps < contentionMbps - MBPS_TOLERANCE ? solveOne(problem, fixed, c, contentionMbps) : firstPass[ci]!;
+    const first = firstPass[ci]!;
+    const result = first.maxMbps < contentionMbps - MBPS_TOLERANCE ? solveGroup(problem, fixed, c, contentionMbps) : first;
     c.items.forEach((item, k) => (chosen[item] = result.options[k]!));
+    proven &&= first.proven && result.proven;
+    lowerBoundMbps = Math.max(lowerBoundMbps, first.proven ? first.maxMbps : first.lowerBoundMbps);
   });
-  return chosen;
+  return { chosen, proven, lowerBoundMbps: proven ? contentionMbps : lowerBoundMbps };
 }
 
-function solveOne(problem: PlanningProblem, fixed: FixedPart, component: Component, floorMbps: number): { options: number[]; maxMbps: number } {
+function solveGroup(problem: PlanningProblem, fixed: FixedPart, component: Component, floorMbps: number): GroupResult {
   const items = component.items.map((i) => problem.items[i]!);
-  let options: number[] | null;
+  let result: { options: number[]; proven: boolean; lowerBoundMbps: number } | null;
   if (component.pair) {
     const first = items[0]!;
     const postCopy = solvePair(
@@ -37,15 +57,15 @@ function solveOne(problem: PlanningProblem, fixed: FixedPart, component: Compone
       },
       floorMbps,
     );
-    options = postCopy.map((p) => (p ? 1 : 0));
+    result = { options: postCopy.map((p) => (p ? 1 : 0)), proven: true, lowerBoundMbps: 0 };
   } else {
-    options = solveComponent(problem, fixed, component.items, floorMbps);
+    result = solveComponent(problem, fixed, component.items, floorMbps);
   }
-  if (!options) throw componentCapacityError(problem, fixed, component.items);
+  if (!result) throw componentCapacityError(problem, fixed, component.items);
   const loads = new Map<number, number>();
   items.forEach((it, k) => {
-    const o = it.options[options[k]!]!;
+    const o = it.options[result.options[k]!]!;
     loads.set(o.bin, (loads.get(o.bin) ?? fixed.loadMbps[o.bin]!) + o.weightMbps);
   });
-  return { options, maxMbps: Math.max(0, ...loads.values()) };
+  return { ...result, maxMbps: Math.max(0, ...loads.values()) };
 }

@@ -101,6 +101,12 @@ export interface Plan {
   estimatedTotalTimeS?: number;
   /** Σ over migrations of the traffic each contends with (tx if pre-copy, rx if post-copy): the first tie-break. */
   contendingTrafficMbps?: number;
+  /**
+   * True when the contention (and its tie-breaks) is proven minimal. False only when a large
+   * coupled group of moves ran out of search budget; contentionLowerBoundMbps then bounds the gap.
+   */
+  provenOptimal?: boolean;
+  contentionLowerBoundMbps?: number;
   /** Per wave, in order. */
   waveSummaries?: WaveSummary[];
 }

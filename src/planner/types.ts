@@ -56,6 +56,8 @@ export interface PlanInput {
   allowedModes: MigrationMode[];
   /** Pre-copy stops and copies once the rest fits in this downtime (time model); default 300 ms. */
   maxDowntimeMs?: number;
+  /** Per-migration stream cap (constraints.bandwidth) for the time model; 0 or absent = none. */
+  migrationBandwidthMbps?: number;
 }
 
 export interface PlannedMigration {

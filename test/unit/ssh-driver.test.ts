@@ -132,9 +132,9 @@ test('post-copy: switched with migrate-postcopy, final stats from the source job
   assert.equal(outcome.transferredBytes, (262144 * 1024) / 2);
   assert.ok(phases.has('post-copy'), [...phases].join(','));
   assert.deepEqual(hostB.map((v) => [v.name, v.state]), [['grecv', 'running']]);
-  assert.deepEqual(readDomain('hostB', 'grecv')!.migrateArgs, ['--live', '--verbose', '--postcopy', 'grecv', 'qemu+ssh://hostB/system']);
+  assert.deepEqual(readDomain('hostB', 'grecv')!.migrateArgs, ['--live', '--verbose', '--postcopy', '--bandwidth', '1', 'grecv', 'qemu+ssh://hostB/system']);
   const switcher = servers.hostA!.commands.findLast((c) => c.includes('migrate-postcopy'));
-  assert.ok(switcher?.endsWith(' sh qemu:///system grecv 0.050 immediate'), switcher);
+  assert.ok(switcher?.endsWith(' sh qemu:///system grecv 0.050 immediate 1200 1048576 1'), switcher);
   assert.ok(log.some((l) => /switched to post-copy after \d+ ms/.test(l)));
 });
 
@@ -149,7 +149,8 @@ test('post-copy after the first pass: switched once the job reports iteration 2'
   assert.ok(outcome.switchedAtMs - outcome.startedMs >= migrateMs / 3, `switched after ${outcome.switchedAtMs - outcome.startedMs} ms`);
   assert.equal(iterations[0], 1);
   const switcher = servers.hostA!.commands.findLast((c) => c.includes('migrate-postcopy'));
-  assert.ok(switcher?.endsWith(' sh qemu:///system grecv 0.050 after-first-pass'), switcher);
+  assert.ok(switcher?.endsWith(' sh qemu:///system grecv 0.050 after-first-pass 1200 1048576 1'), switcher);
+  assert.deepEqual(readDomain('hostB', 'grecv')!.speeds, [1], 'pre-copy held at 1 MiB/s once the first pass was done');
 });
 
 test('failure with the destination libvirtd down: MigrationFailedError, VM still on the source, retryable', async () => {
@@ -226,7 +227,7 @@ test('post-copy broken after the switch: paused-in-postcopy with the exact recov
   assert.equal(error.retryable, false);
   assert.ok(
     error.message.endsWith(
-      'recover it on hostA with: virsh -c qemu:///system migrate --live --verbose --postcopy --postcopy-resume --bandwidth 7 grecv qemu+ssh://hostB/system',
+      'recover it on hostA with: virsh -c qemu:///system migrate --live --verbose --postcopy --postcopy-resume --bandwidth 1 --postcopy-bandwidth 7 grecv qemu+ssh://hostB/system',
     ),
     error.message,
   );

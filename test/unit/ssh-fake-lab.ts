@@ -20,6 +20,8 @@ export interface FakeDomain {
   persistent: boolean;
   maxDowntimeMs?: number;
   migrateArgs?: string[];
+  /** migrate-setspeed values during its last incoming migration. */
+  speeds?: number[];
 }
 
 export const gsend: FakeDomain = { name: 'gsend', state: 'running', memoryKib: 196608, vcpus: 1, mac: '52:54:00:00:00:11', vnet: 'vnet3', txBps: 1_733_000, rxBps: 40_900, bootMs: 0, persistent: false };

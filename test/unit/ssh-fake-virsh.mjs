@@ -155,6 +155,7 @@ switch (command) {
     arrived.completed = switched ? undefined : stats(4);
     arrived.maxDowntimeMs = job.maxDowntimeMs;
     arrived.migrateArgs = job.args;
+    arrived.speeds = job.speeds;
     mkdirSync(dir(to), { recursive: true });
     write(join(dir(to), `${name}.tmp`), arrived);
     renameSync(join(dir(to), `${name}.tmp`), domFile(to, name));
@@ -171,6 +172,7 @@ switch (command) {
     break;
   }
   case 'migrate-postcopy':
+  case 'migrate-setspeed':
   case 'domjobabort':
   case 'migrate-setmaxdowntime': {
     const name = positional[0];
@@ -182,6 +184,8 @@ switch (command) {
       job.switched = true;
     } else if (command === 'domjobabort') {
       job.aborted = true;
+    } else if (command === 'migrate-setspeed') {
+      job.speeds = [...(job.speeds ?? []), Number(positional[1])];
     } else {
       job.maxDowntimeMs = Number(positional[1]);
     }

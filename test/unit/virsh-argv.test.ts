@@ -18,13 +18,14 @@ import {
   virshMigratePostcopy,
   virshMigratePostcopyResume,
   virshPostcopySwitchLoop,
+  precopyHoldMibPerS,
   virshMigrateSetMaxDowntime,
 } from '../../src/drivers/ssh/virsh-argv.ts';
 import { commandLine } from '../../src/drivers/ssh/shell-quote.ts';
 
 const uri = 'qemu:///system';
 const dest = 'qemu+ssh://10.200.0.2/system';
-const base: MigrateOptions = { vm: 'gsend', mode: 'pre-copy', bandwidthMbps: 0, autoConverge: false, persistent: false, undefineSource: false };
+const base: MigrateOptions = { vm: 'gsend', mode: 'pre-copy', bandwidthMbps: 0, autoConverge: false, persistent: false, undefineSource: false, postcopySwitch: 'immediate' };
 
 test('inventory and counter reads', () => {
   assert.deepEqual(virshListAll(uri), ['virsh', '-c', uri, 'list', '--all']);
@@ -47,20 +48,33 @@ test('pre-copy with no limits', () => {
   assert.deepEqual(virshMigrate(uri, dest, base), ['virsh', '-c', uri, 'migrate', '--live', '--verbose', 'gsend', dest]);
 });
 
-test('post-copy enables --postcopy only (the switch is migrate-postcopy)', () => {
+test('post-copy enables --postcopy (the switch is migrate-postcopy); an immediate switch holds pre-copy at 1 MiB/s', () => {
   assert.deepEqual(virshMigrate(uri, dest, { ...base, vm: 'grecv', mode: 'post-copy' }), [
+    'virsh', '-c', uri, 'migrate', '--live', '--verbose', '--postcopy', '--bandwidth', '1', 'grecv', dest,
+  ]);
+  assert.deepEqual(virshMigrate(uri, dest, { ...base, vm: 'grecv', mode: 'post-copy', bandwidthMbps: 64 }), [
+    'virsh', '-c', uri, 'migrate', '--live', '--verbose', '--postcopy', '--bandwidth', '1', '--postcopy-bandwidth', '7', 'grecv', dest,
+  ]);
+  assert.deepEqual(virshMigrate(uri, dest, { ...base, vm: 'grecv', mode: 'post-copy', postcopySwitch: 'after-first-pass' }), [
     'virsh', '-c', uri, 'migrate', '--live', '--verbose', '--postcopy', 'grecv', dest,
   ]);
+  assert.deepEqual(virshMigrate(uri, dest, { ...base, vm: 'grecv', mode: 'post-copy', postcopySwitch: 'after-first-pass', bandwidthMbps: 64 }), [
+    'virsh', '-c', uri, 'migrate', '--live', '--verbose', '--postcopy', '--bandwidth', '7', '--postcopy-bandwidth', '7', 'grecv', dest,
+  ]);
   assert.ok(!virshMigrate(uri, dest, { ...base, mode: 'post-copy' }).includes('--postcopy-after-precopy'));
+  assert.equal(precopyHoldMibPerS, 1);
   assert.deepEqual(virshMigratePostcopy(uri, 'grecv'), ['virsh', '-c', uri, 'migrate-postcopy', 'grecv']);
 });
 
 test('post-copy switch loop on the host: inputs as arguments, never in the script', () => {
-  const now = virshPostcopySwitchLoop(uri, 'grecv', 100, false);
-  assert.deepEqual([now[0], now[1], ...now.slice(3)], ['sh', '-c', 'sh', uri, 'grecv', '0.100', 'immediate']);
-  assert.deepEqual(virshPostcopySwitchLoop(uri, 'grecv', 250, true).slice(3), ['sh', uri, 'grecv', '0.250', 'after-first-pass']);
+  const now = virshPostcopySwitchLoop(uri, 'grecv', { retryMs: 100, afterFirstPass: false, maxTries: 600, restoreMibPerS: 0 });
+  assert.deepEqual([now[0], now[1], ...now.slice(3)], ['sh', '-c', 'sh', uri, 'grecv', '0.100', 'immediate', '600', '1048576', '1']);
+  const later = virshPostcopySwitchLoop(uri, 'grecv', { retryMs: 250, afterFirstPass: true, maxTries: 40, restoreMibPerS: 7 });
+  assert.deepEqual(later.slice(3), ['sh', uri, 'grecv', '0.250', 'after-first-pass', '40', '7', '1']);
   assert.ok(!now[2]!.includes('grecv'));
-  assert.match(now[2]!, /until virsh -c "\$1" migrate-postcopy "\$2" 2>\/dev\/null; do sleep "\$3"; done\necho requested$/);
+  assert.match(now[2]!, /migrate-setspeed "\$2" "\$7"/, 'holds pre-copy once the first pass is done');
+  assert.match(now[2]!, /until virsh -c "\$1" migrate-postcopy "\$2" 2>\/dev\/null; do\n/);
+  assert.match(now[2]!, /echo requested$/);
 });
 
 test('every constraint mapped to its libvirt option', () => {
@@ -85,7 +99,7 @@ test('max downtime is set on the running job (virsh 9.0 migrate has no downtime 
 test('abort, post-copy recovery, the domain\'s events', () => {
   assert.deepEqual(virshDomjobabort(uri, 'gsend'), ['virsh', '-c', uri, 'domjobabort', 'gsend']);
   assert.deepEqual(virshMigratePostcopyResume(uri, dest, { ...base, vm: 'grecv', mode: 'post-copy', bandwidthMbps: 64 }), [
-    'virsh', '-c', uri, 'migrate', '--live', '--verbose', '--postcopy', '--postcopy-resume', '--bandwidth', '7', 'grecv', dest,
+    'virsh', '-c', uri, 'migrate', '--live', '--verbose', '--postcopy', '--postcopy-resume', '--bandwidth', '1', '--postcopy-bandwidth', '7', 'grecv', dest,
   ]);
   assert.deepEqual(virshDomainEvents(uri, 'grecv'), ['virsh', '-c', uri, 'event', '--domain', 'grecv', '--all', '--loop', '--timestamp']);
 });

@@ -6,6 +6,7 @@ import { MigrationFailedError } from '../../errors.ts';
 import type { SshPool } from './ssh-pool.ts';
 import { commandLine } from './shell-quote.ts';
 import {
+  bandwidthMibPerS,
   migrationDestinationUri,
   untilInputEnds,
   virshDomjobabort,
@@ -33,6 +34,8 @@ export interface SshMigrationSettings {
   progressPollMs: number;
   /** How often the source checks for the moment to switch to post-copy, and retries the switch. */
   switchRetryMs: number;
+  /** After this long without an accepted switch the source stops trying (a held pre-copy is released). */
+  switchGiveUpMs: number;
   /** How long to wait for the job-completed event after `virsh migrate` returned. */
   finalEventWaitMs: number;
   /** How long the destination may take to show the domain running after `virsh migrate` returned. */
@@ -42,6 +45,7 @@ export interface SshMigrationSettings {
 export const defaultSshMigrationSettings: SshMigrationSettings = {
   progressPollMs: 1000,
   switchRetryMs: 100,
+  switchGiveUpMs: 60_000,
   finalEventWaitMs: 3000,
   verifyWaitMs: 5000,
 };
@@ -158,9 +162,15 @@ export async function migrateOverSsh(
   const switcher =
     request.mode === 'post-copy'
       ? pool
-          .exec(source.name, untilInputEnds(virshPostcopySwitchLoop(sourceUri, vm, settings.switchRetryMs, request.postcopySwitch === 'after-first-pass')), {
+          .exec(source.name, untilInputEnds(virshPostcopySwitchLoop(sourceUri, vm, {
+            retryMs: settings.switchRetryMs,
+            afterFirstPass: request.postcopySwitch === 'after-first-pass',
+            maxTries: Math.ceil(settings.switchGiveUpMs / settings.switchRetryMs),
+            restoreMibPerS: request.bandwidthMbps > 0 ? bandwidthMibPerS(request.bandwidthMbps) : 0,
+          })), {
             endInput: stopSwitcher.signal,
             onStdout: (chunk) => {
+              if (chunk.includes('gave-up')) log(`${tag}: post-copy switch not accepted within ${settings.switchGiveUpMs} ms: pre-copy limit restored, it finishes as pre-copy`);
               if (chunk.includes('requested')) {
                 switchRequested = true;
                 log(`${tag}: post-copy switch requested after ${clock.nowMs() - startedMs} ms`);

@@ -66,19 +66,35 @@ export function migrationDestinationUri(migrationAddress: string, destinationLib
 
 export type MigrateOptions = Pick<
   MigrationRequest,
-  'vm' | 'mode' | 'bandwidthMbps' | 'autoConverge' | 'persistent' | 'undefineSource'
+  'vm' | 'mode' | 'bandwidthMbps' | 'autoConverge' | 'persistent' | 'undefineSource' | 'postcopySwitch'
 >;
 
 /**
+ * Pre-copy speed (MiB/s) while a post-copy migration waits for its switch: a small guest's first
+ * pass is over in < 0.4 s, and a switch requested as pre-copy completes does not take effect (or
+ * lands in the stop-and-copy). Held this slow, pre-copy cannot finish first; post-copy itself runs
+ * at --postcopy-bandwidth (QEMU: unlimited unless set).
+ */
+export const precopyHoldMibPerS = 1;
+
+/**
  * `virsh migrate --live --verbose`, run on the source. Post-copy only enables it (`--postcopy`):
- * the switch is a separate `migrate-postcopy` (`--postcopy-after-precopy` is far too slow, LAB.md).
+ * the switch is a separate `migrate-postcopy` (`--postcopy-after-precopy` is far too slow, LAB.md),
+ * and an immediate switch starts pre-copy held at precopyHoldMibPerS.
  * Max downtime has no migrate option in 9.0: see virshMigrateSetMaxDowntime.
  * No --copy-storage-*: guests' disks are shared or absent.
  */
 export function virshMigrate(sourceUri: string, destinationUri: string, options: MigrateOptions): string[] {
   const argv = virsh(sourceUri, 'migrate', '--live', '--verbose');
-  if (options.mode === 'post-copy') argv.push('--postcopy');
-  if (options.bandwidthMbps > 0) argv.push('--bandwidth', String(bandwidthMibPerS(options.bandwidthMbps)));
+  const limitMibPerS = options.bandwidthMbps > 0 ? String(bandwidthMibPerS(options.bandwidthMbps)) : undefined;
+  if (options.mode === 'post-copy') {
+    argv.push('--postcopy');
+    if (options.postcopySwitch === 'immediate') argv.push('--bandwidth', String(precopyHoldMibPerS));
+    else if (limitMibPerS) argv.push('--bandwidth', limitMibPerS);
+    if (limitMibPerS) argv.push('--postcopy-bandwidth', limitMibPerS);
+  } else if (limitMibPerS) {
+    argv.push('--bandwidth', limitMibPerS);
+  }
   if (options.autoConverge) argv.push('--auto-converge');
   if (options.persistent) argv.push('--persistent');
   if (options.undefineSource) argv.push('--undefinesource');
@@ -101,22 +117,47 @@ export function virshMigratePostcopy(uri: string, domain: string): string[] {
   return virsh(uri, 'migrate-postcopy', domainArg(domain));
 }
 
+/** Bandwidth to restore when a switch never gets through: 1 TiB/s, i.e. no limit. */
+const unlimitedMibPerS = 1024 * 1024;
+
+export interface PostcopySwitchLoopOptions {
+  retryMs: number;
+  afterFirstPass: boolean;
+  /** Tries before giving up: pre-copy then gets `restoreMibPerS` back and finishes as pre-copy. */
+  maxTries: number;
+  /** The pre-copy limit to restore on giving up (MiB/s, 0 = unlimited). */
+  restoreMibPerS: number;
+}
+
 /**
- * The post-copy switch, run on the source as one loop: with `afterFirstPass`, first wait until
- * the job reports its second pass over memory; then retry `migrate-postcopy` every retryMs until
- * QEMU accepts it (it refuses until its migration has started). A small guest's first pass can be
- * over in < 0.4 s, too fast for a round-trip per try from the engine. Prints "requested" once
- * accepted (the switch itself shows as a lifecycle event). Wrap in untilInputEnds so that ending our input stops it.
+ * The post-copy switch, run on the source as one loop (a round-trip per try from the engine is
+ * too slow): with afterFirstPass, wait until the job reports its second pass over memory and
+ * hold pre-copy at precopyHoldMibPerS; then retry `migrate-postcopy` every retryMs until QEMU
+ * accepts it (it refuses until its migration has started) and print "requested". The switch
+ * itself shows as the lifecycle event "Suspended Post-copy". Wrap in untilInputEnds so that
+ * ending our input stops it.
  */
-export function virshPostcopySwitchLoop(uri: string, domain: string, retryMs: number, afterFirstPass: boolean): string[] {
+export function virshPostcopySwitchLoop(uri: string, domain: string, options: PostcopySwitchLoopOptions): string[] {
   const script = [
     'if [ "$4" = after-first-pass ]; then',
     '  until virsh -c "$1" domjobinfo "$2" --rawstats 2>/dev/null | awk -F": " \'$1 == "memory_iteration" && $2 >= 2 { n = 1 } END { exit !n }\'; do sleep "$3"; done',
+    '  virsh -c "$1" migrate-setspeed "$2" "$7" >/dev/null',
     'fi',
-    'until virsh -c "$1" migrate-postcopy "$2" 2>/dev/null; do sleep "$3"; done',
+    'n=0',
+    'until virsh -c "$1" migrate-postcopy "$2" 2>/dev/null; do',
+    '  n=$((n + 1))',
+    '  if [ "$n" -ge "$5" ]; then virsh -c "$1" migrate-setspeed "$2" "$6" >/dev/null; echo gave-up; exit 1; fi',
+    '  sleep "$3"',
+    'done',
     'echo requested',
   ].join('\n');
-  return ['sh', '-c', script, 'sh', uri, domainArg(domain), (retryMs / 1000).toFixed(3), afterFirstPass ? 'after-first-pass' : 'immediate'];
+  return [
+    'sh', '-c', script, 'sh', uri, domainArg(domain), (options.retryMs / 1000).toFixed(3),
+    options.afterFirstPass ? 'after-first-pass' : 'immediate',
+    String(options.maxTries),
+    String(options.restoreMibPerS > 0 ? options.restoreMibPerS : unlimitedMibPerS),
+    String(precopyHoldMibPerS),
+  ];
 }
 
 /** Max tolerable downtime of the running migration job, in ms (on the source, once the job runs). */

@@ -1,17 +1,26 @@
-// `npm run paper [-- --lab] [-- --write]`: reproduces the seed's two experiments (Deshpande &
+// `npm run paper [-- --lab [--reps N] [--rate 16mbit]] [--write]`: reproduces the seed's two experiments (Deshpande &
 // Keahey) on the simulator at full scale, and with --lab on the real two-host lab at reduced
 // scale; prints Markdown tables with the seed's figures beside tsmig's. --write also saves the
 // output as docs/results/paper-YYYY-MM-DD.md.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { labSection } from './paper/lab-section.ts';
 import { machineSummary } from './paper/machine-info.ts';
 import { simSection } from './paper/sim-section.ts';
 
-const args = new Set(process.argv.slice(2));
-const unknown = [...args].filter((a) => !['--lab', '--write'].includes(a));
-if (unknown.length > 0) {
-  console.error(`unknown option(s): ${unknown.join(' ')}; usage: npm run paper [-- --lab] [-- --write]`);
+const USAGE = 'usage: npm run paper [-- --lab [--reps N] [--rate 16mbit]] [--write]';
+const { values: options } = (() => {
+  try {
+    return parseArgs({ options: { lab: { type: 'boolean' }, write: { type: 'boolean' }, reps: { type: 'string', default: '5' }, rate: { type: 'string', default: '16mbit' } } });
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}; ${USAGE}`);
+    process.exit(5);
+  }
+})();
+const repetitions = Number(options.reps);
+if (!Number.isInteger(repetitions) || repetitions < 1) {
+  console.error(`--reps wants a whole number of runs per strategy; ${USAGE}`);
   process.exit(5);
 }
 
@@ -23,11 +32,11 @@ const parts = [
   '',
   await simSection(),
 ];
-if (args.has('--lab')) parts.push('', await labSection());
+if (options.lab) parts.push('', await labSection({ repetitions, linkRate: options.rate, log: (line) => console.error(line) }));
 else parts.push('', '## Real lab', '', 'Not run (`npm run paper -- --lab`, as root).');
 const text = `${parts.join('\n')}\n`;
 console.log(text);
-if (args.has('--write')) {
+if (options.write) {
   const dir = fileURLToPath(new URL('../docs/results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   writeFileSync(`${dir}paper-${date}.md`, text);

@@ -1,4 +1,69 @@
-// Placeholder until the lab part exists.
-export async function labSection(): Promise<string> {
-  return '## Real lab\n\nNot implemented yet.';
+// Markdown for the lab part: median and spread per strategy, beside the seed's experiment 1.
+import type { Strategy } from '../../src/planner/types.ts';
+import { LAB_PLAYBOOK, runLabExperiment, type LabOptions, type LabRun } from './lab-experiment.ts';
+import { markdownTable } from './markdown-table.ts';
+import { SEED_NETPERF, STRATEGIES } from './seed-figures.ts';
+
+export async function labSection(options: LabOptions): Promise<string> {
+  let runs: LabRun[];
+  try {
+    runs = await runLabExperiment(options);
+  } catch (error) {
+    return `## Real lab\n\nDid not run: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return [
+    `## Real lab, reduced scale (\`${LAB_PLAYBOOK}\`, link shaped to ${options.linkRate} each way, ${options.repetitions} runs per strategy)`,
+    '',
+    'Two TCG guests on hostA (gsend sends ~1.7 MB/s to grecv over TCP; grecv also rewrites 16 MiB of memory every second) move to hostB at once, through `node bin/tsmig.js run … --strategy S --json --report FILE`, `lab.sh reset-guests` before every run, strategies in rotating order. Guest traffic is polled from `virsh domstats --interface` on both hosts every 0.5 s; "during" is the migration window from the run report (first start to last end), "before" the run\'s own measurement phase. Cells: median [min–max].',
+    '',
+    labTable(runs),
+    '',
+    'Every run:',
+    '',
+    markdownTable(
+      ['strategy', 'run', 'exit', 'TMT (s)', 'data (MB)', 'gsend tx (kB/s)', 'grecv rx (kB/s)', 'modes (gsend, grecv)', 'failed'],
+      runs.map((r) => [
+        r.strategy,
+        String(r.repetition),
+        String(r.exitCode),
+        r.totalMigrationTimeS.toFixed(1),
+        (r.dataTransferredBytes / 1e6).toFixed(0),
+        (r.gsendTxBytesPerS / 1e3).toFixed(0),
+        (r.grecvRxBytesPerS / 1e3).toFixed(0),
+        `${r.modes['gsend']}, ${r.modes['grecv']}`,
+        r.failures.join('; ') || '—',
+      ]),
+      [1, 2, 3, 4, 5, 6],
+    ),
+  ].join('\n');
+}
+
+function labTable(runs: readonly LabRun[]): string {
+  const of = (st: Strategy) => runs.filter((r) => r.strategy === st);
+  const stat = (xs: number[], digits: number) => {
+    if (xs.length === 0) return '—';
+    const s = [...xs].sort((a, b) => a - b);
+    const mid = s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+    return `${mid.toFixed(digits)} [${s[0]!.toFixed(digits)}–${s.at(-1)!.toFixed(digits)}]`;
+  };
+  const seedShare = (st: Strategy) => `${((SEED_NETPERF.netperfMbps[st] / SEED_NETPERF.netperfDemandMbps) * 100).toFixed(0)} %`;
+  return markdownTable(
+    ['strategy', 'runs ok / failed', 'TMT (s)', 'seed TMT (s)', 'data (MB)', 'gsend tx during (kB/s)', 'grecv rx during (kB/s)', 'gsend tx before (kB/s)', 'stream during / before', 'seed netperf / demand'],
+    STRATEGIES.map((st) => {
+      const rs = of(st);
+      return [
+        st,
+        `${rs.filter((r) => r.failures.length === 0).length} / ${rs.filter((r) => r.failures.length > 0).length}`,
+        stat(rs.map((r) => r.totalMigrationTimeS), 1),
+        String(SEED_NETPERF.totalMigrationTimeS[st]),
+        stat(rs.map((r) => r.dataTransferredBytes / 1e6), 0),
+        stat(rs.map((r) => r.gsendTxBytesPerS / 1e3), 0),
+        stat(rs.map((r) => r.grecvRxBytesPerS / 1e3), 0),
+        stat(rs.map((r) => r.baselineGsendTxBytesPerS / 1e3), 0),
+        stat(rs.map((r) => (100 * r.grecvRxBytesPerS) / r.baselineGsendTxBytesPerS), 0) + ' %',
+        seedShare(st),
+      ];
+    }),
+    [2, 3, 4, 5, 6, 7, 8, 9],
+  );
 }

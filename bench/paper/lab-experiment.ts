@@ -1,0 +1,144 @@
+// The seed's experiment 1 at lab scale: on the two-host lab with the link shaped by tc, gsend
+// and grecv move hostA → hostB with each strategy, several times, through the real CLI; guest
+// traffic is polled from domstats on both hosts throughout each run.
+import { execa } from 'execa';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Strategy } from '../../src/planner/types.ts';
+import type { RunReport } from '../../src/report/run-report.ts';
+import { otherLabUsers } from './lab-busy.ts';
+import { startLabPoller } from './lab-traffic-poller.ts';
+import { guestRatesInWindow, guestTotalsAt, type HostPoll } from './lab-traffic-window.ts';
+import { STRATEGIES } from './seed-figures.ts';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const labDir = process.env.TSMIG_LAB_DIR ?? '/tmp/tsmig-lab';
+const labScript = join(repo, 'test/lab/lab.sh');
+export const LAB_PLAYBOOK = 'playbooks/paper-lab.yml';
+const STREAM_WAIT_MS = 60_000;
+const STREAM_STARTED_BYTES = 2 * 1024 * 1024;
+const CLI_TIMEOUT_MS = 15 * 60_000;
+
+export interface LabOptions {
+  repetitions: number;
+  /** tc rate for `lab.sh shape`, e.g. "16mbit". */
+  linkRate: string;
+  log: (line: string) => void;
+}
+
+export interface LabRun {
+  strategy: Strategy;
+  repetition: number;
+  exitCode: number;
+  totalMigrationTimeS: number;
+  dataTransferredBytes: number;
+  modes: Record<string, string>;
+  failures: string[];
+  /** Guest traffic during the migration window (first start to last end), bytes/s. */
+  gsendTxBytesPerS: number;
+  grecvRxBytesPerS: number;
+  /** The same over the run's measurement phase, before any migration. */
+  baselineGsendTxBytesPerS: number;
+  baselineGrecvRxBytesPerS: number;
+}
+
+export async function runLabExperiment(options: LabOptions): Promise<LabRun[]> {
+  if (process.getuid?.() !== 0) throw new Error('the lab needs root (npm run paper -- --lab as root)');
+  const busy = otherLabUsers();
+  if (busy.length > 0) throw new Error(`the lab is in use, try again when these are done:\n  ${busy.join('\n  ')}`);
+  const broughtUp = !(await labIsUp());
+  if (broughtUp) {
+    options.log('lab: not up, bringing it up');
+    await lab('up');
+  }
+  const runs: LabRun[] = [];
+  try {
+    await lab('shape', options.linkRate);
+    for (let repetition = 1; repetition <= options.repetitions; repetition++) {
+      // Rotate the order so drift in machine load does not favour one strategy.
+      const order = STRATEGIES.map((_, i) => STRATEGIES[(i + repetition - 1) % STRATEGIES.length]!);
+      for (const strategy of order) {
+        const run = await labRun(strategy, repetition);
+        options.log(
+          `lab: ${strategy} #${repetition}: exit ${run.exitCode}, TMT ${run.totalMigrationTimeS} s, gsend tx ${(run.gsendTxBytesPerS / 1e3).toFixed(0)} kB/s, grecv rx ${(run.grecvRxBytesPerS / 1e3).toFixed(0)} kB/s${run.failures.length ? `, failed: ${run.failures.join('; ')}` : ''}`,
+        );
+        runs.push(run);
+      }
+    }
+  } finally {
+    await lab('unshape').catch(() => undefined);
+    if (broughtUp) await lab('down').catch(() => undefined);
+  }
+  return runs;
+}
+
+async function labRun(strategy: Strategy, repetition: number): Promise<LabRun> {
+  await lab('reset-guests');
+  const sshConfig = join(labDir, 'ssh_config');
+  const pollers = ['hostA', 'hostB'].map((h) => startLabPoller(h, sshConfig));
+  try {
+    await waitForStream(pollers[0]!.polls);
+    const reportFile = join(mkdtempSync(join(tmpdir(), 'tsmig-paper-lab-')), 'report.json');
+    const cli = await execa('node', [join(repo, 'bin/tsmig.js'), 'run', join(repo, LAB_PLAYBOOK), '-i', join(labDir, 'inventory.yml'), '--strategy', strategy, '--json', '--report', reportFile], {
+      cwd: repo,
+      reject: false,
+      timeout: CLI_TIMEOUT_MS,
+    });
+    await sleep(1500); // one more poll on each host after the run
+    await Promise.all(pollers.map((p) => p.stop()));
+    if (!existsSync(reportFile)) throw new Error(`tsmig run (${strategy}) wrote no report; exit ${cli.exitCode}: ${String(cli.stderr).slice(-2000)}`);
+    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as RunReport;
+    return summarize(report, strategy, repetition, cli.exitCode ?? -1, pollers.flatMap((p) => p.polls));
+  } finally {
+    await Promise.all(pollers.map((p) => p.stop()));
+  }
+}
+
+function summarize(report: RunReport, strategy: Strategy, repetition: number, exitCode: number, polls: HostPoll[]): LabRun {
+  const runStartMs = Date.parse(report.started_at);
+  const moved = report.migrations.filter((m) => m.started_s !== null && m.finished_s !== null);
+  const fromMs = runStartMs + Math.min(...moved.map((m) => m.started_s!)) * 1000;
+  const toMs = runStartMs + Math.max(...moved.map((m) => m.finished_s!)) * 1000;
+  const during = { gsend: guestRatesInWindow(polls, 'gsend', fromMs, toMs), grecv: guestRatesInWindow(polls, 'grecv', fromMs, toMs) };
+  const before = { gsend: guestRatesInWindow(polls, 'gsend', runStartMs, fromMs), grecv: guestRatesInWindow(polls, 'grecv', runStartMs, fromMs) };
+  return {
+    strategy,
+    repetition,
+    exitCode,
+    totalMigrationTimeS: report.summary.total_migration_time_s,
+    dataTransferredBytes: report.summary.data_transferred_bytes,
+    modes: Object.fromEntries(report.migrations.map((m) => [m.vm, m.mode])),
+    failures: report.migrations.filter((m) => m.status === 'failed').map((m) => `${m.vm}: ${m.error ?? 'failed'}`),
+    gsendTxBytesPerS: during.gsend.txBytesPerS,
+    grecvRxBytesPerS: during.grecv.rxBytesPerS,
+    baselineGsendTxBytesPerS: before.gsend.txBytesPerS,
+    baselineGrecvRxBytesPerS: before.grecv.rxBytesPerS,
+  };
+}
+
+/** Waits until gsend has sent a couple of MB since polling began: its stream is up. */
+async function waitForStream(polls: HostPoll[]): Promise<void> {
+  const deadline = Date.now() + STREAM_WAIT_MS;
+  while (Date.now() < deadline) {
+    const first = polls.find((p) => p.guests.has('gsend'));
+    const last = polls.at(-1);
+    if (first && last && guestTotalsAt(polls, 'gsend', last.atMs).txBytes - (first.guests.get('gsend')?.txBytes ?? 0) >= STREAM_STARTED_BYTES) return;
+    await sleep(500);
+  }
+  throw new Error(`gsend did not start sending within ${STREAM_WAIT_MS / 1000} s of reset-guests`);
+}
+
+async function labIsUp(): Promise<boolean> {
+  const r = await execa(labScript, ['status'], { cwd: repo, reject: false });
+  return r.exitCode === 0 && existsSync(join(labDir, 'inventory.yml'));
+}
+
+async function lab(...args: string[]): Promise<void> {
+  await execa(labScript, args, { cwd: repo });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,45 @@
+// Polls `virsh domstats --interface` on one lab host every half second over a single ssh session,
+// so guest traffic can be measured across a whole tsmig run (wherever the guests are).
+import { spawn } from 'node:child_process';
+import { parseDomstatsTotals, type HostPoll } from './lab-traffic-window.ts';
+
+const POLL_INTERVAL_S = 0.5;
+/** The remote loop ends by itself after this long, should the ssh session outlive us. */
+const MAX_POLLS = 3600;
+const MARK = '@@poll ';
+const LOOP =
+  `i=0; while [ "$i" -lt ${MAX_POLLS} ]; do printf '${MARK}%s\\n' "$(date +%s%N)" || exit; ` +
+  `virsh -c qemu:///system domstats --interface --raw 2>/dev/null || exit; i=$((i + 1)); sleep ${POLL_INTERVAL_S}; done`;
+
+export interface LabPoller {
+  polls: HostPoll[];
+  stop(): Promise<void>;
+}
+
+export function startLabPoller(host: string, sshConfigFile: string): LabPoller {
+  const polls: HostPoll[] = [];
+  const child = spawn('ssh', ['-F', sshConfigFile, host, LOOP], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let buffer = '';
+  child.stdout.setEncoding('utf8');
+  // A block is complete once the next marker has arrived; the unfinished last one is dropped at stop.
+  child.stdout.on('data', (chunk: string) => {
+    buffer += chunk;
+    const blocks = buffer.split(MARK);
+    buffer = blocks.pop() ?? '';
+    for (const block of blocks) {
+      const newline = block.indexOf('\n');
+      if (newline < 0) continue;
+      const atMs = Number(block.slice(0, newline)) / 1e6;
+      if (Number.isFinite(atMs)) polls.push({ host, atMs, guests: parseDomstatsTotals(block.slice(newline + 1)) });
+    }
+    if (blocks.length > 0) buffer = MARK + buffer;
+  });
+  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  return {
+    polls,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,58 @@
+// A guest's bytes over a time window from domstats polled on every host. A migrated guest's
+// counters restart at 0 on the destination (a new tap) and freeze on the source when its QEMU
+// exits, so its total at time t is the sum over hosts of each host's last reading up to t.
+
+export interface GuestCounters {
+  txBytes: number;
+  rxBytes: number;
+}
+
+export interface HostPoll {
+  host: string;
+  atMs: number;
+  guests: ReadonlyMap<string, GuestCounters>;
+}
+
+/** Guest totals (summed over hosts) at time t, from the polls up to t. */
+export function guestTotalsAt(polls: readonly HostPoll[], guest: string, atMs: number): GuestCounters {
+  const latest = new Map<string, GuestCounters>();
+  for (const p of polls) {
+    if (p.atMs > atMs) continue;
+    const c = p.guests.get(guest);
+    // A host where the guest has vanished keeps its last counters (the bytes were sent).
+    if (c) latest.set(p.host, c);
+  }
+  let txBytes = 0;
+  let rxBytes = 0;
+  for (const c of latest.values()) {
+    txBytes += c.txBytes;
+    rxBytes += c.rxBytes;
+  }
+  return { txBytes, rxBytes };
+}
+
+/** Average rates of a guest over [fromMs, toMs], in bytes per second. */
+export function guestRatesInWindow(polls: readonly HostPoll[], guest: string, fromMs: number, toMs: number): { txBytesPerS: number; rxBytesPerS: number } {
+  if (!(toMs > fromMs)) throw new Error(`empty window ${fromMs}..${toMs} ms`);
+  const a = guestTotalsAt(polls, guest, fromMs);
+  const b = guestTotalsAt(polls, guest, toMs);
+  const s = (toMs - fromMs) / 1000;
+  return { txBytesPerS: (b.txBytes - a.txBytes) / s, rxBytesPerS: (b.rxBytes - a.rxBytes) / s };
+}
+
+/** `virsh domstats --interface --raw` → guest → summed interface counters (guest view). */
+export function parseDomstatsTotals(text: string): Map<string, GuestCounters> {
+  const guests = new Map<string, GuestCounters>();
+  let current: GuestCounters | undefined;
+  for (const line of text.split('\n')) {
+    const domain = /^Domain: '(.*)'$/.exec(line.trim());
+    if (domain) {
+      current = { txBytes: 0, rxBytes: 0 };
+      guests.set(domain[1]!, current);
+      continue;
+    }
+    const stat = /^net\.\d+\.(rx|tx)\.bytes=(\d+)$/.exec(line.trim());
+    if (stat && current) current[stat[1] === 'tx' ? 'txBytes' : 'rxBytes'] += Number(stat[2]);
+  }
+  return guests;
+}

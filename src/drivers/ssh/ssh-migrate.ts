@@ -3,7 +3,7 @@
 // with `virsh list --all` on both hosts of where the VM really is.
 import type { Clock, MigrationOutcome, MigrationProgress, MigrationRequest } from '../driver.ts';
 import { MigrationFailedError } from '../../errors.ts';
-import type { SshPool } from './ssh-pool.ts';
+import type { ExecResult, SshPool } from './ssh-pool.ts';
 import { commandLine } from './shell-quote.ts';
 import {
   bandwidthMibPerS,
@@ -154,7 +154,7 @@ export async function migrateOverSsh(
       },
     })
     // A lost channel is a failed attempt like any other: where the VM is gets checked below.
-    .catch((error: Error) => ({ exitCode: null, stdout: '', stderr: `error: ${error.message}\n`, aborted: false }))
+    .catch((error: Error): ExecResult => ({ exitCode: null, stdout: '', stderr: `error: ${error.message}\n`, aborted: false }))
     .finally(() => (migrateEnded = true));
 
   // The post-copy switch runs on the source itself, from the start.
@@ -230,7 +230,16 @@ export async function migrateOverSsh(
     if (switchRequested && switchedAtMs === undefined && postcopySwitchEvent(eventText, vm) === undefined) {
       log(`${tag}: no post-copy switch event: the migration ended before the requested switch took effect`);
     }
-    const virshError = virshErrorLines(migrated.stderr || migrateStderr);
+    const migrateOutput = migrated.stderr || migrateStderr;
+    // virsh's own "error:" lines, else its last words (a virsh killed by a signal prints none).
+    const virshError =
+      virshErrorLines(migrateOutput) ||
+      migrateOutput
+        .split(/[\r\n]+/)
+        .map((l) => l.trim())
+        .filter((l) => l && !/^Migration: \[/.test(l))
+        .at(-1) ||
+      (migrated.exitSignal ? `killed by SIG${migrated.exitSignal}` : '');
 
     if (migrated.exitCode === 0) {
       // Both reads at once: the check of where the VM is, and the final statistics.

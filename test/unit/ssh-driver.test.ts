@@ -170,6 +170,21 @@ test('failure with the destination libvirtd down: MigrationFailedError, VM still
   assert.equal(readDomain('hostA', 'gsend')?.state, 'running');
 });
 
+test('virsh migrate succeeds but the VM dies on arrival: failed, not retryable, nowhere to be found', async () => {
+  const d = driver();
+  await d.connect(['hostA', 'hostB']);
+  lab.crashOnArrival('hostB');
+  const error = await d.migrate(request({}), () => {}, new AbortController().signal).then(
+    () => assert.fail('should fail'),
+    (e: unknown) => e,
+  );
+  await d.close();
+  assert.ok(error instanceof MigrationFailedError, String(error));
+  assert.equal(error.vmOn, 'unknown');
+  assert.equal(error.retryable, false);
+  assert.equal(error.message, 'gsend: virsh migrate finished, but the VM does not run on hostB; where the VM is could not be established (checked hostA and hostB)');
+});
+
 test('abort before a switch: domjobabort, the VM stays on the source', async () => {
   const log: string[] = [];
   const d = driver(log);

@@ -36,6 +36,8 @@ export interface FakeLab {
   reset(): void;
   /** Make a host's libvirtd "stopped" (every virsh call fails). */
   stopLibvirtd(host: 'hostA' | 'hostB'): void;
+  /** VMs migrating to this host die as they arrive. */
+  crashOnArrival(host: 'hostA' | 'hostB'): void;
   readDomain(host: string, name: string): FakeDomain | undefined;
   close(): Promise<void>;
 }
@@ -85,6 +87,7 @@ export async function startFakeLab(migrateMs = 1200): Promise<FakeLab> {
       for (const d of [gsend, grecv]) writeFileSync(join(state, 'hostA', `${d.name}.json`), JSON.stringify({ ...d, bootMs: Date.now() - 60_000 }));
     },
     stopLibvirtd: (host) => writeFileSync(join(state, host, 'down'), ''),
+    crashOnArrival: (host) => writeFileSync(join(state, host, 'crash-on-arrival'), ''),
     readDomain: (host, name) => {
       const f = join(state, host, `${name}.json`);
       return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as FakeDomain) : undefined;

@@ -5,6 +5,7 @@
 //   $FAKE_VIRSH_DIR/<host>/<domain>.json   a domain on that host ($FAKE_VIRSH_HOST = this host)
 //   $FAKE_VIRSH_DIR/<host>/events.log      job-completed events emitted on that host
 //   $FAKE_VIRSH_DIR/<host>/down            libvirtd "stopped": every call fails
+//   $FAKE_VIRSH_DIR/<host>/crash-on-arrival  an incoming VM dies as its migration completes
 // Migration: FAKE_MIGRATE_MS long, counters restart on the new host, transient domains vanish
 // from the source; post-copy switches when migrate-postcopy is called.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -157,8 +158,11 @@ switch (command) {
     arrived.migrateArgs = job.args;
     arrived.speeds = job.speeds;
     mkdirSync(dir(to), { recursive: true });
-    write(join(dir(to), `${name}.tmp`), arrived);
-    renameSync(join(dir(to), `${name}.tmp`), domFile(to, name));
+    // The guest dies as it arrives (as a corrupted guest does): the destination has no domain.
+    if (!existsSync(join(dir(to), 'crash-on-arrival'))) {
+      write(join(dir(to), `${name}.tmp`), arrived);
+      renameSync(join(dir(to), `${name}.tmp`), domFile(to, name));
+    }
     rmSync(jobFile(host, name));
     if (d.persistent) write(domFile(host, name), { ...d, state: 'shut off', completed: stats(5) });
     else rmSync(domFile(host, name));

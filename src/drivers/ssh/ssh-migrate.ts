@@ -260,7 +260,12 @@ export async function migrateOverSsh(
       const stats = await finalStats(ctx, request, switchedAtMs !== undefined, () => eventText, tag);
       return outcome(request, startedMs, finishedMs, stats, switchedAtMs);
     }
-    const why = abortSent && !switchRequested ? `aborted (${reasonText(signal)})` : `virsh migrate failed (${virshError || `exit ${migrated.exitCode ?? 'without status'}`})`;
+    const why =
+      abortSent && !switchRequested
+        ? `aborted (${reasonText(signal)})`
+        : migrated.exitCode === 0
+          ? `virsh migrate finished, but the VM does not run on ${destination.name}`
+          : `virsh migrate failed (${virshError || `exit ${migrated.exitCode ?? 'without status'}`})`;
     const where = describeWhere(vmOn, source.name, destination.name);
     let message = `${why}; ${where}`;
     if (vmOn === 'paused-in-postcopy') {

@@ -1,6 +1,7 @@
 // A component's moves laid out for the dynamic programme: a processing order, each option as
 // (bin slot, weight, capacity slot), and when each bin and capacity is last touched.
 import { usesVariableCapacity, type FixedPart } from './decompose.ts';
+import { interchangeableHosts } from './interchangeable-hosts.ts';
 import type { PlanningProblem } from './problem.ts';
 
 export interface SlotOption {
@@ -9,6 +10,8 @@ export interface SlotOption {
   /** Capacity slot charged by this option, or -1. */
   capacitySlot: number;
   postCopy: boolean;
+  /** The destination host (problem index). */
+  destination: number;
 }
 
 export interface ComponentLayout {
@@ -28,6 +31,10 @@ export interface ComponentLayout {
   /** Bin slots no step after k touches: they close after step k. */
   closesAfter: number[][];
   capacityClosesAfter: number[][];
+  /** Per host (problem index) with a twin: its interchangeability class; and its bin and capacity slots. */
+  twinClass: ReadonlyMap<number, number>;
+  destinationSlot: ReadonlyMap<number, number>;
+  capacitySlotOf: ReadonlyMap<number, number>;
   /** Least total weight the steps k.. must still place, and the bins they may place it in. */
   minWeightSuffixMbps: Float64Array;
   suffixBins: number[][];
@@ -54,7 +61,8 @@ export function layOutComponent(problem: PlanningProblem, fixed: FixedPart, item
         if (!capacitySlot.has(o.destination)) capacitySlot.set(o.destination, capacitySlot.size);
         cap = capacitySlot.get(o.destination)!;
       }
-      const option = { slot: binSlot.get(o.bin)!, weightMbps: o.weightMbps, capacitySlot: cap, postCopy: o.mode === 'post-copy' };
+      const option = { slot: binSlot.get(o.bin)!, weightMbps: o.weightMbps, capacitySlot: cap, postCopy: o.mode === 'post-copy', destination: o.destination };
+      // Same bin, same capacity, same mode: the destination makes no difference here.
       if (distinct.some((d) => d.slot === option.slot && d.capacitySlot === option.capacitySlot && d.postCopy === option.postCopy)) return;
       distinct.push(option);
       indices.push(oi);
@@ -98,6 +106,9 @@ export function layOutComponent(problem: PlanningProblem, fixed: FixedPart, item
     vcpuNeed: Float64Array.from(order, (i) => problem.items[i]!.vm.vcpus ?? 0),
     freeMemoryMib,
     freeVcpus,
+    twinClass: interchangeableHosts(problem, fixed, items),
+    destinationSlot: new Map([...binSlot].filter(([bin]) => bin % 2 === 1).map(([bin, slot]) => [(bin - 1) / 2, slot])),
+    capacitySlotOf: capacitySlot,
     closesAfter: lastStep(binCount, (o) => o.slot),
     capacityClosesAfter: lastStep(capacityCount, (o) => o.capacitySlot),
     minWeightSuffixMbps,

@@ -6,8 +6,10 @@
 import type { FixedPart } from './decompose.ts';
 import { layOutComponent, type ComponentLayout } from './component-layout.ts';
 import { findIncumbent } from './component-incumbent.ts';
+import { searchComponent, type SearchStart } from './component-search.ts';
 import { lagrangianBoundMbps, tuneBinWeights, type BinWeights } from './lagrangian-bound.ts';
 import { MBPS_TOLERANCE } from './plan-key.ts';
+import { waterLevelMbps } from './water-level.ts';
 import type { PlanningProblem } from './problem.ts';
 
 interface State {
@@ -31,6 +33,8 @@ const STATE_BUDGET = 3_000_000;
 /** Dominance filtering is quadratic in the states of a step: the budget caps a step too. */
 const STEP_BUDGET = 20_000;
 const BEAM_WIDTH = 48;
+const QUICK_SEARCH_WORK = 3_000_000;
+const LONG_SEARCH_WORK = 20_000_000;
 
 export interface ComponentSolution {
   /** Option per item, aligned with the items given. */
@@ -41,22 +45,49 @@ export interface ComponentSolution {
   lowerBoundMbps: number;
 }
 
-/** Null when no assignment fits the capacities. */
+/**
+ * Null when no assignment fits the capacities. Cheap heuristics first (greedy, a beam of the
+ * programme), then exact: depth-first search on a small budget (fast on many-option components),
+ * then the dominance programme guided by its best (fast when bins close early), then a longer search.
+ */
 export function solveComponent(problem: PlanningProblem, fixed: FixedPart, items: readonly number[], floorMbps: number): ComponentSolution | null {
   const layout = layOutComponent(problem, fixed, items);
   const greedy = findIncumbent(layout);
-  // A narrow beam of the same programme finds a near-optimal solution cheaply; the exact run
-  // then prunes against it and completes its states the beam's way.
   const beam = runProgramme(layout, floorMbps, greedy.feasible ? greedy.choice : undefined, BEAM_WIDTH);
-  const exact = runProgramme(layout, floorMbps, beam.choice ?? (greedy.feasible ? greedy.choice : undefined), Infinity);
-  const choice = exact.finished ? exact.choice : (beam.choice ?? (greedy.feasible ? greedy.choice : undefined));
-  if (!choice) {
-    if (exact.finished) return null;
-    throw new Error(`planner: no assignment found for ${items.length} coupled moves within the search budget`);
+  let best = beam.choice ?? (greedy.feasible ? greedy.choice : undefined);
+  let lowerBoundMbps = beam.rootBoundMbps;
+  const attempts = [
+    () => searchComponent(layout, floorMbps, best && keyOf(layout, floorMbps, best), QUICK_SEARCH_WORK),
+    () => runProgramme(layout, floorMbps, best, Infinity),
+    () => searchComponent(layout, floorMbps, best && keyOf(layout, floorMbps, best), LONG_SEARCH_WORK),
+  ];
+  for (const attempt of attempts) {
+    const result = attempt();
+    lowerBoundMbps = Math.max(lowerBoundMbps, result.rootBoundMbps);
+    if (result.finished) return result.choice ? solution(result.choice, true) : null;
+    if (result.choice) best = result.choice;
   }
-  const chosen = new Map<number, number>();
-  layout.order.forEach((item, k) => chosen.set(item, layout.optionIndex[k]![choice[k]!]!));
-  return { options: items.map((i) => chosen.get(i)!), proven: exact.finished, lowerBoundMbps: exact.rootBoundMbps };
+  if (!best) throw new Error(`planner: no assignment found for ${items.length} coupled moves within the search budget`);
+  return solution(best, false);
+
+  function solution(choice: Int32Array, proven: boolean): ComponentSolution {
+    const chosen = new Map<number, number>();
+    layout.order.forEach((item, k) => chosen.set(item, layout.optionIndex[k]![choice[k]!]!));
+    return { options: items.map((i) => chosen.get(i)!), proven, lowerBoundMbps };
+  }
+}
+
+function keyOf(layout: ComponentLayout, floorMbps: number, choice: Int32Array): SearchStart {
+  const loads = Float64Array.from(layout.initialLoadMbps);
+  let sumMbps = 0;
+  let posts = 0;
+  layout.options.forEach((opts, k) => {
+    const o = opts[choice[k]!]!;
+    loads[o.slot]! += o.weightMbps;
+    sumMbps += o.weightMbps;
+    if (o.postCopy) posts++;
+  });
+  return { choice, maxMbps: Math.max(floorMbps, ...loads), sumMbps, posts };
 }
 
 interface ProgrammeResult {
@@ -161,7 +192,7 @@ function runProgramme(layout: ComponentLayout, floorMbps: number, guideChoice: I
     let maxBound = s.maxClosedMbps;
     for (let slot = 0; slot < binCount; slot++) maxBound = Math.max(maxBound, s.loads[slot]!);
     if (from < n) {
-      maxBound = Math.max(maxBound, waterLevel(s.loads, layout.suffixBins[from]!, layout.minWeightSuffixMbps[from]!));
+      maxBound = Math.max(maxBound, waterLevelMbps(s.loads, layout.suffixBins[from]!, layout.minWeightSuffixMbps[from]!));
       if (weights) maxBound = Math.max(maxBound, lagrangianBoundMbps(weights, s.loads, from));
     }
     s.boundMbps = maxBound;
@@ -198,19 +229,6 @@ function incumbentSuffixes(layout: ComponentLayout, choice: Int32Array) {
     return loads;
   };
   return { load, memory, vcpus, sum, loadsAt };
-}
-
-/** Least possible max over `bins` once `volumeMbps` more is spread over them. */
-function waterLevel(loads: Float64Array, bins: readonly number[], volumeMbps: number): number {
-  if (bins.length === 0 || volumeMbps <= 0) return 0;
-  const sorted = bins.map((b) => loads[b]!).sort((x, y) => x - y);
-  let filled = 0;
-  for (let i = 0; i < sorted.length; i++) {
-    filled += sorted[i]!;
-    const level = (volumeMbps + filled) / (i + 1);
-    if (i + 1 === sorted.length || level <= sorted[i + 1]!) return level;
-  }
-  return Infinity;
 }
 
 /** Keeps the states no other state dominates (open loads, capacity used, running max, tie-breaks). */

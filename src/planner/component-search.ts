@@ -1,0 +1,147 @@
+// Exact depth-first branch and bound for components whose states have many dimensions (several
+// destination bins, capacities): dominance rarely merges such states, so search depth-first with
+// strong bounds instead. Largest moves first; options by resulting load, so good solutions come early.
+import type { ComponentLayout, SlotOption } from './component-layout.ts';
+import { lagrangianBoundMbps, tuneBinWeights } from './lagrangian-bound.ts';
+import { MBPS_TOLERANCE } from './plan-key.ts';
+
+export interface SearchResult {
+  /** Option per layout step; undefined when nothing fits (finished) or nothing found (stopped). */
+  choice?: Int32Array;
+  finished: boolean;
+  /** The bound at the root: a certified lower bound on the contention. */
+  rootBoundMbps: number;
+}
+
+export interface SearchStart {
+  choice: Int32Array;
+  maxMbps: number;
+  sumMbps: number;
+  posts: number;
+}
+
+/** `workBudget` counts option evaluations in the bounds, so big components stop as early as small ones. */
+export function searchComponent(layout: ComponentLayout, floorMbps: number, start: SearchStart | undefined, workBudget: number): SearchResult {
+  const { options, capacityCount, memoryNeedMib, vcpuNeed, freeMemoryMib, freeVcpus } = layout;
+  const n = options.length;
+  const heaviest = (k: number): number => Math.max(...options[k]!.map((o) => o.weightMbps));
+  const order = [...Array(n).keys()].sort((a, b) => heaviest(b) - heaviest(a) || a - b);
+  const minWeightSuffix = new Float64Array(n + 1);
+  const forcedPostSuffix = new Int32Array(n + 1);
+  for (let d = n - 1; d >= 0; d--) {
+    const opts = options[order[d]!]!;
+    minWeightSuffix[d] = minWeightSuffix[d + 1]! + Math.min(...opts.map((o) => o.weightMbps));
+    forcedPostSuffix[d] = forcedPostSuffix[d + 1]! + (opts.every((o) => o.postCopy) ? 1 : 0);
+  }
+  // Lagrangian weights for the search order: the bound's suffix terms follow that order.
+  const searchLayout: ComponentLayout = { ...layout, options: order.map((k) => options[k]!), suffixBins: suffixBinsOf(order.map((k) => options[k]!)) };
+  const weights = tuneBinWeights(searchLayout, 0, layout.initialLoadMbps);
+
+  const loads = Float64Array.from(layout.initialLoadMbps);
+  const memory = new Float64Array(capacityCount);
+  const vcpus = new Float64Array(capacityCount);
+  const choice = new Int32Array(n).fill(-1);
+  let best: Int32Array | undefined = start ? Int32Array.from(start.choice) : undefined;
+  let bestMax = start ? start.maxMbps : Infinity;
+  let bestSum = start ? start.sumMbps : Infinity;
+  let bestPosts = start ? start.posts : Infinity;
+  let work = 0;
+  let stopped = false;
+  let rootBoundMbps = floorMbps;
+
+  const fits = (k: number, c: number): boolean =>
+    c < 0 || (memory[c]! + memoryNeedMib[k]! <= freeMemoryMib[c]! + 1e-9 && vcpus[c]! + vcpuNeed[k]! <= freeVcpus[c]! + 1e-9);
+
+  const visit = (depth: number, maxMbps: number, sumMbps: number, posts: number): void => {
+    if (stopped) return;
+    work += n - depth + 1;
+    if (work > workBudget) {
+      stopped = true;
+      return;
+    }
+    if (depth === n) {
+      if (isBetter(maxMbps, sumMbps, posts)) {
+        best = Int32Array.from(choice);
+        bestMax = maxMbps;
+        bestSum = sumMbps;
+        bestPosts = posts;
+      }
+      return;
+    }
+    if (prunable(depth, maxMbps, sumMbps, posts)) return;
+    const k = order[depth]!;
+    const tried = options[k]!.map((o, oi) => ({ o, oi })).sort((a, b) => loads[a.o.slot]! + a.o.weightMbps - (loads[b.o.slot]! + b.o.weightMbps) || a.oi - b.oi);
+    const triedTwins: SlotOption[] = [];
+    for (const { o, oi } of tried) {
+      if (!fits(k, o.capacitySlot)) continue;
+      if (layout.twinClass.has(o.destination)) {
+        if (triedTwins.some((t) => t.postCopy === o.postCopy && sameTwinState(t.destination, o.destination))) continue;
+        triedTwins.push(o);
+      }
+      loads[o.slot]! += o.weightMbps;
+      if (o.capacitySlot >= 0) {
+        memory[o.capacitySlot]! += memoryNeedMib[k]!;
+        vcpus[o.capacitySlot]! += vcpuNeed[k]!;
+      }
+      choice[k] = oi;
+      visit(depth + 1, Math.max(maxMbps, loads[o.slot]!), sumMbps + o.weightMbps, posts + (o.postCopy ? 1 : 0));
+      loads[o.slot]! -= o.weightMbps;
+      if (o.capacitySlot >= 0) {
+        memory[o.capacitySlot]! -= memoryNeedMib[k]!;
+        vcpus[o.capacitySlot]! -= vcpuNeed[k]!;
+      }
+    }
+    choice[k] = -1;
+  };
+
+  /** Twins in the same class whose arrivals so far weigh the same: their subtrees mirror each other. */
+  function sameTwinState(a: number, b: number): boolean {
+    if (layout.twinClass.get(a) !== layout.twinClass.get(b)) return false;
+    const da = layout.destinationSlot.get(a);
+    const db = layout.destinationSlot.get(b);
+    if ((da === undefined) !== (db === undefined) || (da !== undefined && loads[da] !== loads[db!])) return false;
+    const ca = layout.capacitySlotOf.get(a);
+    const cb = layout.capacitySlotOf.get(b);
+    if ((ca === undefined) !== (cb === undefined)) return false;
+    return ca === undefined || (memory[ca] === memory[cb!] && vcpus[ca] === vcpus[cb!]);
+  }
+
+  function isBetter(maxMbps: number, sumMbps: number, posts: number): boolean {
+    if (maxMbps < bestMax - MBPS_TOLERANCE) return true;
+    if (maxMbps > bestMax + MBPS_TOLERANCE) return false;
+    if (sumMbps < bestSum - MBPS_TOLERANCE) return true;
+    if (sumMbps > bestSum + MBPS_TOLERANCE) return false;
+    return posts < bestPosts;
+  }
+
+  /** True when no completion can beat the best: each bound is a valid lower bound on every completion. */
+  function prunable(depth: number, maxMbps: number, sumMbps: number, posts: number): boolean {
+    let bound = maxMbps;
+    // Every remaining move lands somewhere: at least its cheapest feasible resulting load.
+    for (let d = depth; d < n; d++) {
+      const k = order[d]!;
+      let least = Infinity;
+      for (const o of options[k]!) if (fits(k, o.capacitySlot)) least = Math.min(least, loads[o.slot]! + o.weightMbps);
+      if (least === Infinity) return true;
+      bound = Math.max(bound, least);
+    }
+    bound = Math.max(bound, lagrangianBoundMbps(weights, loads, depth));
+    if (depth === 0) rootBoundMbps = bound;
+    if (bound > bestMax + MBPS_TOLERANCE) return true;
+    if (bound < bestMax - MBPS_TOLERANCE) return false;
+    const sumBound = sumMbps + minWeightSuffix[depth]!;
+    if (sumBound > bestSum + MBPS_TOLERANCE) return true;
+    if (sumBound < bestSum - MBPS_TOLERANCE) return false;
+    return posts + forcedPostSuffix[depth]! >= bestPosts;
+  }
+
+  visit(0, floorMbps, 0, 0);
+  return { choice: best, finished: !stopped, rootBoundMbps };
+}
+
+function suffixBinsOf(options: ComponentLayout['options']): number[][] {
+  const suffix: number[][] = new Array<number[]>(options.length + 1);
+  suffix[options.length] = [];
+  for (let k = options.length - 1; k >= 0; k--) suffix[k] = [...new Set([...suffix[k + 1]!, ...options[k]!.map((o) => o.slot)])];
+  return suffix;
+}

@@ -20,6 +20,9 @@ export const LAB_PLAYBOOK = 'playbooks/paper-lab.yml';
 const STREAM_WAIT_MS = 60_000;
 const STREAM_STARTED_BYTES = 2 * 1024 * 1024;
 const CLI_TIMEOUT_MS = 15 * 60_000;
+const LAB_RUN_ATTEMPTS = 3;
+const LAB_IDLE_WAIT_MS = 60 * 60_000;
+const LAB_IDLE_POLL_MS = 20_000;
 
 export interface LabOptions {
   repetitions: number;
@@ -31,6 +34,8 @@ export interface LabOptions {
 export interface LabRun {
   strategy: Strategy;
   repetition: number;
+  /** The run report tsmig wrote (a temp file, kept for inspection). */
+  reportFile: string;
   exitCode: number;
   totalMigrationTimeS: number;
   dataTransferredBytes: number;
@@ -46,8 +51,7 @@ export interface LabRun {
 
 export async function runLabExperiment(options: LabOptions): Promise<LabRun[]> {
   if (process.getuid?.() !== 0) throw new Error('the lab needs root (npm run paper -- --lab as root)');
-  const busy = otherLabUsers();
-  if (busy.length > 0) throw new Error(`the lab is in use, try again when these are done:\n  ${busy.join('\n  ')}`);
+  await waitForLabIdle(options.log);
   const broughtUp = !(await labIsUp());
   if (broughtUp) {
     options.log('lab: not up, bringing it up');
@@ -55,17 +59,10 @@ export async function runLabExperiment(options: LabOptions): Promise<LabRun[]> {
   }
   const runs: LabRun[] = [];
   try {
-    await lab('shape', options.linkRate);
     for (let repetition = 1; repetition <= options.repetitions; repetition++) {
       // Rotate the order so drift in machine load does not favour one strategy.
       const order = STRATEGIES.map((_, i) => STRATEGIES[(i + repetition - 1) % STRATEGIES.length]!);
-      for (const strategy of order) {
-        const run = await labRun(strategy, repetition);
-        options.log(
-          `lab: ${strategy} #${repetition}: exit ${run.exitCode}, TMT ${run.totalMigrationTimeS} s, gsend tx ${(run.gsendTxBytesPerS / 1e3).toFixed(0)} kB/s, grecv rx ${(run.grecvRxBytesPerS / 1e3).toFixed(0)} kB/s${run.failures.length ? `, failed: ${run.failures.join('; ')}` : ''}`,
-        );
-        runs.push(run);
-      }
+      for (const strategy of order) runs.push(await labRunWithRetries(strategy, repetition, options));
     }
   } finally {
     await lab('unshape').catch(() => undefined);
@@ -74,8 +71,38 @@ export async function runLabExperiment(options: LabOptions): Promise<LabRun[]> {
   return runs;
 }
 
+/** A run the lab itself spoiled (someone rebuilt it, a guest left behind) is tried again. */
+async function labRunWithRetries(strategy: Strategy, repetition: number, options: LabOptions): Promise<LabRun> {
+  for (let attempt = 1; ; attempt++) {
+    await waitForLabIdle(options.log);
+    // Another user's `lab.sh up` recreates the veths and drops the shaping: apply it every time.
+    await lab('shape', options.linkRate);
+    try {
+      const run = await labRun(strategy, repetition);
+      options.log(
+        `lab: ${strategy} #${repetition} (${run.reportFile}): exit ${run.exitCode}, TMT ${run.totalMigrationTimeS} s, gsend tx ${(run.gsendTxBytesPerS / 1e3).toFixed(0)} kB/s, grecv rx ${(run.grecvRxBytesPerS / 1e3).toFixed(0)} kB/s${run.failures.length ? `, failed: ${run.failures.join('; ')}` : ''}`,
+      );
+      return run;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      options.log(`lab: ${strategy} #${repetition} attempt ${attempt} spoiled: ${message.split('\n').slice(-3).join(' ')}`);
+      if (attempt >= LAB_RUN_ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function waitForLabIdle(log: (line: string) => void): Promise<void> {
+  const deadline = Date.now() + LAB_IDLE_WAIT_MS;
+  for (let busy = otherLabUsers(), waited = false; busy.length > 0; busy = otherLabUsers(), waited = true) {
+    if (Date.now() > deadline) throw new Error(`the lab stayed in use for ${LAB_IDLE_WAIT_MS / 60_000} min:\n  ${busy.join('\n  ')}`);
+    if (!waited) log(`lab: in use by others (${busy[0]}), waiting`);
+    await sleep(LAB_IDLE_POLL_MS);
+  }
+}
+
 async function labRun(strategy: Strategy, repetition: number): Promise<LabRun> {
   await lab('reset-guests');
+  await requireGuestsHomeOnA();
   const sshConfig = join(labDir, 'ssh_config');
   const pollers = ['hostA', 'hostB'].map((h) => startLabPoller(h, sshConfig));
   try {
@@ -90,13 +117,13 @@ async function labRun(strategy: Strategy, repetition: number): Promise<LabRun> {
     await Promise.all(pollers.map((p) => p.stop()));
     if (!existsSync(reportFile)) throw new Error(`tsmig run (${strategy}) wrote no report; exit ${cli.exitCode}: ${String(cli.stderr).slice(-2000)}`);
     const report = JSON.parse(readFileSync(reportFile, 'utf8')) as RunReport;
-    return summarize(report, strategy, repetition, cli.exitCode ?? -1, pollers.flatMap((p) => p.polls));
+    return summarize(report, reportFile, strategy, repetition, cli.exitCode ?? -1, pollers.flatMap((p) => p.polls));
   } finally {
     await Promise.all(pollers.map((p) => p.stop()));
   }
 }
 
-function summarize(report: RunReport, strategy: Strategy, repetition: number, exitCode: number, polls: HostPoll[]): LabRun {
+function summarize(report: RunReport, reportFile: string, strategy: Strategy, repetition: number, exitCode: number, polls: HostPoll[]): LabRun {
   const runStartMs = Date.parse(report.started_at);
   const moved = report.migrations.filter((m) => m.started_s !== null && m.finished_s !== null);
   const fromMs = runStartMs + Math.min(...moved.map((m) => m.started_s!)) * 1000;
@@ -106,6 +133,7 @@ function summarize(report: RunReport, strategy: Strategy, repetition: number, ex
   return {
     strategy,
     repetition,
+    reportFile,
     exitCode,
     totalMigrationTimeS: report.summary.total_migration_time_s,
     dataTransferredBytes: report.summary.data_transferred_bytes,
@@ -128,6 +156,14 @@ async function waitForStream(polls: HostPoll[]): Promise<void> {
     await sleep(500);
   }
   throw new Error(`gsend did not start sending within ${STREAM_WAIT_MS / 1000} s of reset-guests`);
+}
+
+/** After reset-guests: both guests running on hostA, nothing of theirs on hostB. */
+async function requireGuestsHomeOnA(): Promise<void> {
+  const list = async (host: string) => (await execa(labScript, ['exec', host, 'virsh', '-c', 'qemu:///system', 'list', '--all', '--name'], { cwd: repo })).stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  const [onA, onB] = await Promise.all([list('hostA'), list('hostB')]);
+  const strays = onB.filter((d) => d === 'gsend' || d === 'grecv');
+  if (!onA.includes('gsend') || !onA.includes('grecv') || strays.length > 0) throw new Error(`after reset-guests: hostA has ${onA.join(', ') || 'nothing'}, hostB has ${onB.join(', ') || 'nothing'}`);
 }
 
 async function labIsUp(): Promise<boolean> {

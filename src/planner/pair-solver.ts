@@ -49,6 +49,9 @@ export function solvePair(pair: PairInstance, floorMbps: number): boolean[] {
       bestSum = sum;
     }
   };
+  // Sides after moving the items from..k−1 (in ratio order) to pre-copy, the rest post-copy.
+  const xAt = (x: number, from: number, k: number): number => x + txPrefix[k]! - txPrefix[from]!;
+  const yAt = (y: number, k: number): number => y + rxTotal - rxPrefix[k]!;
   // Source side x and destination side y with items from `from` on still open; returns the LP bound
   // and offers the two integral completions around the LP's crossing point and the cheapest one.
   const boundAndOffer = (x: number, y: number, from: number): number => {
@@ -60,22 +63,20 @@ export function solvePair(pair: PairInstance, floorMbps: number): boolean[] {
       if (txPrefix[mid]! + rxPrefix[mid]! >= c) hi = mid;
       else lo = mid + 1;
     }
-    const xAt = (k: number): number => x + txPrefix[k]! - txPrefix[from]!;
-    const yAt = (k: number): number => y + rxTotal - rxPrefix[k]!;
     offer(x + cheapTxSuffix[from]!, y + cheapRxSuffix[from]!);
     if (lo === from) {
-      offer(xAt(from), yAt(from));
-      return Math.max(floorMbps, xAt(from), yAt(from));
+      offer(xAt(x, from, from), yAt(y, from));
+      return Math.max(floorMbps, xAt(x, from, from), yAt(y, from));
     }
     if (lo > n) {
-      offer(xAt(n), yAt(n));
-      return Math.max(floorMbps, xAt(n), y);
+      offer(xAt(x, from, n), yAt(y, n));
+      return Math.max(floorMbps, xAt(x, from, n), y);
     }
     const k = lo - 1;
-    offer(xAt(k), yAt(k));
-    offer(xAt(lo), yAt(lo));
-    const theta = (yAt(k) - xAt(k)) / (tx[k]! + rx[k]!);
-    return Math.max(floorMbps, xAt(k) + theta * tx[k]!);
+    offer(xAt(x, from, k), yAt(y, k));
+    offer(xAt(x, from, lo), yAt(y, lo));
+    const theta = (yAt(y, k) - xAt(x, from, k)) / (tx[k]! + rx[k]!);
+    return Math.max(floorMbps, xAt(x, from, k) + theta * tx[k]!);
   };
   const pruned = (x: number, y: number, from: number): boolean => {
     const maxBound = boundAndOffer(x, y, from);

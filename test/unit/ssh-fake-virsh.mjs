@@ -20,8 +20,22 @@ const [command, ...rest] = args;
 const dir = (h) => join(root, h);
 const domFile = (h, d) => join(dir(h), `${d}.json`);
 const jobFile = (h, d) => join(dir(h), `${d}.job`);
+// Several fake virsh processes share these files at once: write whole files by rename, and
+// treat a file removed between the check and the read as absent.
 const read = (f) => JSON.parse(readFileSync(f, 'utf8'));
-const write = (f, v) => writeFileSync(f, JSON.stringify(v));
+const tryRead = (f) => {
+  try {
+    return read(f);
+  } catch (error) {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  }
+};
+const write = (f, v) => {
+  const tmp = `${f}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(v));
+  renameSync(tmp, f);
+};
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const die = (message) => {
   process.stderr.write(`error: ${message}\n`);
@@ -32,9 +46,10 @@ const domains = (h) =>
     ? readdirSync(dir(h))
         .filter((f) => f.endsWith('.json'))
         .sort()
-        .map((f) => read(join(dir(h), f)))
+        .map((f) => tryRead(join(dir(h), f)))
+        .filter(Boolean)
     : [];
-const domain = (d) => (existsSync(domFile(host, d)) ? read(domFile(host, d)) : die(`failed to get domain '${d}'`));
+const domain = (d) => tryRead(domFile(host, d)) ?? die(`failed to get domain '${d}'`);
 const counters = (d) => {
   const s = (Date.now() - d.bootMs) / 1000;
   return { tx: Math.round(d.txBps * s), rx: Math.round(d.rxBps * s) };
@@ -96,12 +111,12 @@ switch (command) {
       if (!rest.includes('--keep-completed')) write(domFile(host, name), { ...d, completed: undefined });
       break;
     }
-    if (!existsSync(jobFile(host, name))) {
+    const job = tryRead(jobFile(host, name));
+    if (!job) {
       if (d.incoming) die('Operation not supported: migration statistics are available only on the source host');
       process.stdout.write('Job type: 0\n\n\n');
       break;
     }
-    const job = read(jobFile(host, name));
     const total = d.memoryKib * 1024;
     const elapsed = Date.now() - job.startedMs;
     const processed = Math.min(total, Math.round((total * elapsed) / migrateMs));
@@ -122,10 +137,16 @@ switch (command) {
     const postcopy = rest.includes('--postcopy');
     write(jobFile(host, name), { startedMs: Date.now(), postcopy, args: rest });
     let switched = false;
-    const finishAt = Date.now() + migrateMs;
-    while (Date.now() < finishAt) {
+    const startedMs = Date.now();
+    const finishAt = startedMs + migrateMs;
+    // Pre-copy held at 1 MiB/s (tsmig's wait for a post-copy switch) cannot finish: like the
+    // real thing, the migration then ends only after the switch (or after 20 s).
+    const held = (job) =>
+      !switched && ((postcopy && rest[rest.indexOf('--bandwidth') + 1] === '1') || job.speeds?.at(-1) === 1) && Date.now() < startedMs + 20_000;
+    for (;;) {
       await sleep(50);
       const job = read(jobFile(host, name));
+      if (Date.now() >= finishAt && !held(job)) break;
       if (job.aborted && !job.switched) {
         rmSync(jobFile(host, name));
         die('operation aborted: migration out job: canceled by client');
@@ -181,8 +202,7 @@ switch (command) {
   case 'migrate-setmaxdowntime': {
     const name = positional[0];
     domain(name);
-    if (!existsSync(jobFile(host, name))) die('Requested operation is not valid: no job is active on the domain');
-    const job = read(jobFile(host, name));
+    const job = tryRead(jobFile(host, name)) ?? die('Requested operation is not valid: no job is active on the domain');
     if (command === 'migrate-postcopy') {
       if (!job.postcopy) die('Requested operation is not valid: switching to post-copy requires migration to be started with VIR_MIGRATE_POSTCOPY flag');
       job.switched = true;

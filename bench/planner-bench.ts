@@ -1,0 +1,88 @@
+// Planner bench: tsmig's exact planner against the seed's brute force (2^n combinations, where
+// that is feasible) and, beyond, against a second exact formulation (knapsack, integer rates).
+// Side by side in one run: warm-up, then the median of a few runs for the fast cases.
+import { bruteForcePlan } from '../src/planner/brute-force.ts';
+import { pairsKnapsackOptimum } from '../src/planner/pair-knapsack-oracle.ts';
+import { planMigrations } from '../src/planner/plan-migrations.ts';
+import { randomPlanInput, type RandomInstanceShape } from '../src/planner/random-instances.ts';
+import type { Plan, PlanInput } from '../src/planner/types.ts';
+
+interface Case {
+  label: string;
+  shape: RandomInstanceShape;
+  /** Which exact reference to compare with. */
+  reference: 'brute force' | 'knapsack' | 'none';
+}
+
+const pair = (vms: number): RandomInstanceShape => ({ vms, sources: 1, destinations: 1, integerRates: true, backgroundMbps: 500 });
+const CASES: Case[] = [
+  ...[2, 8, 16, 20, 24].map((n): Case => ({ label: 'one pair', shape: pair(n), reference: 'brute force' })),
+  ...[100, 200, 1000, 10_000].map((n): Case => ({ label: 'one pair', shape: pair(n), reference: 'knapsack' })),
+  { label: '10 pairs', shape: { vms: 1000, sources: 10, destinations: 10, pairs: true, integerRates: true, backgroundMbps: 500 }, reference: 'knapsack' },
+  { label: '100 pairs', shape: { vms: 10_000, sources: 100, destinations: 100, pairs: true, integerRates: true, backgroundMbps: 500 }, reference: 'knapsack' },
+  { label: '4 sources → 1 destination', shape: { vms: 16, sources: 4, destinations: 1, integerRates: true }, reference: 'brute force' },
+  { label: 'hosts on both sides', shape: { vms: 16, sources: 4, destinations: 4, overlap: true, residents: 4 }, reference: 'brute force' },
+  { label: 'destination choice, capacity', shape: { vms: 8, sources: 2, destinations: 3, candidates: 3, capacitySlack: 1.3 }, reference: 'brute force' },
+  { label: '4 sources → 1 destination', shape: { vms: 80, sources: 4, destinations: 1 }, reference: 'none' },
+  { label: 'destination choice, capacity', shape: { vms: 20, sources: 2, destinations: 3, candidates: 2, capacitySlack: 1.3 }, reference: 'none' },
+];
+
+/** Median wall time in ms; one run when a run takes longer than a second. */
+function timeMs<T>(run: () => T): { ms: number; result: T } {
+  let result = run();
+  const first = (() => {
+    const t = performance.now();
+    result = run();
+    return performance.now() - t;
+  })();
+  if (first > 1000) return { ms: first, result };
+  const samples = [first];
+  for (let i = 0; i < 4; i++) {
+    const t = performance.now();
+    result = run();
+    samples.push(performance.now() - t);
+  }
+  samples.sort((a, b) => a - b);
+  return { ms: samples[2]!, result };
+}
+
+function sameOptimum(plan: Plan, input: PlanInput, reference: Case['reference']): { refMs?: number; same: string } {
+  const posts = plan.migrations.filter((m) => m.mode === 'post-copy').length;
+  const close = (a: number, b: number) => Math.abs(a - b) <= 1e-6;
+  if (reference === 'brute force') {
+    const t = performance.now();
+    const oracle = bruteForcePlan(input);
+    const refMs = performance.now() - t;
+    const same = oracle !== null && close(plan.contentionMbps, oracle.contentionMbps) && close(plan.contendingTrafficMbps!, oracle.contendingTrafficMbps) && posts === oracle.postCopies;
+    return { refMs, same: same ? 'yes' : 'NO' };
+  }
+  if (reference === 'knapsack') {
+    const oracle = pairsKnapsackOptimum(input);
+    const same = close(plan.contentionMbps, oracle.contentionMbps) && close(plan.contendingTrafficMbps!, oracle.contendingMbps) && posts === oracle.posts;
+    return { same: `${same ? 'yes' : 'NO'} (knapsack)` };
+  }
+  return { same: plan.provenOptimal ? 'proven' : `unproven, ≥ ${plan.contentionLowerBoundMbps!.toFixed(1)}` };
+}
+
+const rows: string[][] = [['case', 'n VMs', 'hosts', 'brute force', 'tsmig', 'ratio', 'same optimum', 'contention Mbps']];
+for (const c of CASES) {
+  const input = randomPlanInput(2026 + c.shape.vms, c.shape);
+  const { ms, result: plan } = timeMs(() => planMigrations(input));
+  const { refMs, same } = sameOptimum(plan, input, c.reference);
+  rows.push([
+    c.label,
+    String(c.shape.vms),
+    String(input.hosts.length),
+    refMs === undefined ? '—' : `${refMs.toFixed(1)} ms`,
+    `${ms.toFixed(2)} ms`,
+    refMs === undefined ? '—' : `${(refMs / ms).toFixed(0)}×`,
+    same,
+    plan.contentionMbps.toFixed(1),
+  ]);
+  console.error(`done: ${c.label} n=${c.shape.vms}`);
+}
+const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+for (const [i, r] of rows.entries()) {
+  console.log(r.map((cell, j) => cell.padEnd(widths[j]!)).join('  '));
+  if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+}

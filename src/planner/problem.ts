@@ -48,6 +48,7 @@ export function buildPlanningProblem(input: PlanInput): PlanningProblem {
     return i;
   };
   for (const v of input.vms) hostOf(v.host, `VM ${v.vm}`);
+  assertMeasuredRates(input);
 
   const seen = new Set<string>();
   const items = input.moves.map((move): PlanItem => {
@@ -89,4 +90,19 @@ export function buildPlanningProblem(input: PlanInput): PlanningProblem {
     freeVcpus[h]! -= v.vcpus ?? 0;
   }
   return { hostNames, hostIndex, baseLoadMbps, freeMemoryMib, freeVcpus, items };
+}
+
+/** Rates and sizes come from measurements: NaN or negative values would make any plan meaningless. */
+function assertMeasuredRates(input: PlanInput): void {
+  const bad = (value: number | undefined) => value !== undefined && !(Number.isFinite(value) && value >= 0);
+  for (const h of input.hosts) {
+    for (const key of ['nicMbps', 'backgroundTxMbps', 'backgroundRxMbps', 'memoryMib', 'vcpus'] as const) {
+      if (bad(h[key])) throw new PlanInfeasibleError(`host ${h.host}: ${key} must be a finite number ≥ 0 (got ${h[key]})`, [h.host]);
+    }
+  }
+  for (const v of input.vms) {
+    for (const key of ['txMbps', 'rxMbps', 'memoryMib', 'vcpus', 'dirtyMibPerS'] as const) {
+      if (bad(v[key])) throw new PlanInfeasibleError(`VM ${v.vm}: ${key} must be a finite number ≥ 0 (got ${v[key]})`, [v.host], [v.vm]);
+    }
+  }
 }

@@ -162,3 +162,12 @@ test('deterministic: the same input gives the same plan', () => {
   const input = randomPlanInput(11, { vms: 14, sources: 3, destinations: 3, candidates: 2, capacitySlack: 1.5 });
   assert.deepEqual(planMigrations(input), planMigrations(structuredClone(input)));
 });
+
+test('unmeasurable rates (NaN, negative) are refused, naming the VM or host', () => {
+  const input = seedExample();
+  input.vms[1]!.txMbps = Number.NaN;
+  assert.throws(() => planMigrations(input), /VM VM2: txMbps must be a finite number ≥ 0 \(got NaN\)/);
+  const host = seedExample();
+  host.hosts[0]!.backgroundRxMbps = -5;
+  assert.throws(() => planMigrations(host), /host a: backgroundRxMbps must be a finite number ≥ 0 \(got -5\)/);
+});

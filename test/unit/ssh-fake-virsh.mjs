@@ -137,6 +137,7 @@ switch (command) {
     const postcopy = rest.includes('--postcopy');
     write(jobFile(host, name), { startedMs: Date.now(), postcopy, args: rest });
     let switched = false;
+    let switchedAt = 0;
     const startedMs = Date.now();
     const finishAt = startedMs + migrateMs;
     // Pre-copy held at 1 MiB/s (tsmig's wait for a post-copy switch) cannot finish: like the
@@ -146,7 +147,8 @@ switch (command) {
     for (;;) {
       await sleep(50);
       const job = read(jobFile(host, name));
-      if (Date.now() >= finishAt && !held(job)) break;
+      // After a switch the post-copy phase lasts a little (the lifecycle event comes well before the end).
+      if (Date.now() >= Math.max(finishAt, switchedAt + 400) && !held(job)) break;
       if (job.aborted && !job.switched) {
         rmSync(jobFile(host, name));
         die('operation aborted: migration out job: canceled by client');
@@ -161,6 +163,7 @@ switch (command) {
       }
       if (job.switched && !switched) {
         switched = true;
+        switchedAt = Date.now();
         appendFileSync(join(dir(host), 'events.log'), `${stamp()}: event 'lifecycle' for domain '${name}': Suspended Post-copy\n`);
         write(domFile(host, name), { ...d, state: 'paused' });
         write(domFile(to, name), { ...d, state: 'paused', incoming: true });

@@ -25,6 +25,8 @@ const CASES: Case[] = [
   { label: 'destination choice, capacity', shape: { vms: 8, sources: 2, destinations: 3, candidates: 3, capacitySlack: 1.3 }, reference: 'brute force' },
   { label: '4 sources → 1 destination', shape: { vms: 80, sources: 4, destinations: 1 }, reference: 'none' },
   { label: 'destination choice, capacity', shape: { vms: 20, sources: 2, destinations: 3, candidates: 2, capacitySlack: 1.3 }, reference: 'none' },
+  { label: 'drain to any of 3, capacity', shape: { vms: 15, sources: 1, destinations: 3, candidates: 3, capacitySlack: 1.5, residents: 3 }, reference: 'none' },
+  { label: 'drain to any of 3, capacity', shape: { vms: 30, sources: 1, destinations: 3, candidates: 3, capacitySlack: 1.5, residents: 3 }, reference: 'none' },
 ];
 
 /** Median wall time in ms; one run when a run takes longer than a second. */

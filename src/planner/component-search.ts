@@ -4,6 +4,10 @@
 import type { ComponentLayout, SlotOption } from './component-layout.ts';
 import { lagrangianBoundMbps, tuneBinWeights } from './lagrangian-bound.ts';
 import { MBPS_TOLERANCE } from './plan-key.ts';
+import { collapsePreCopies, packPreCopies } from './pre-copy-packing.ts';
+
+/** Packing one leaf's pre-copies is tiny in practice; past this, the leaf counts as unresolved. */
+const PACKING_NODES = 100_000;
 
 export interface SearchResult {
   /** Option per layout step; undefined when nothing fits (finished) or nothing found (stopped). */
@@ -22,7 +26,8 @@ export interface SearchStart {
 
 /** `workBudget` counts option evaluations in the bounds, so big components stop as early as small ones. */
 export function searchComponent(layout: ComponentLayout, floorMbps: number, start: SearchStart | undefined, workBudget: number): SearchResult {
-  const { options, capacityCount, memoryNeedMib, vcpuNeed, freeMemoryMib, freeVcpus } = layout;
+  const { collapsed, candidates } = collapsePreCopies(layout);
+  const { options, capacityCount, memoryNeedMib, vcpuNeed, freeMemoryMib, freeVcpus } = collapsed;
   const n = options.length;
   const heaviest = (k: number): number => Math.max(...options[k]!.map((o) => o.weightMbps));
   const order = [...Array(n).keys()].sort((a, b) => heaviest(b) - heaviest(a) || a - b);
@@ -34,7 +39,7 @@ export function searchComponent(layout: ComponentLayout, floorMbps: number, star
     forcedPostSuffix[d] = forcedPostSuffix[d + 1]! + (opts.every((o) => o.postCopy) ? 1 : 0);
   }
   // Lagrangian weights for the search order: the bound's suffix terms follow that order.
-  const searchLayout: ComponentLayout = { ...layout, options: order.map((k) => options[k]!), suffixBins: suffixBinsOf(order.map((k) => options[k]!)) };
+  const searchLayout: ComponentLayout = { ...collapsed, options: order.map((k) => options[k]!), suffixBins: suffixBinsOf(order.map((k) => options[k]!)) };
   const weights = tuneBinWeights(searchLayout, 0, layout.initialLoadMbps);
 
   const loads = Float64Array.from(layout.initialLoadMbps);
@@ -47,6 +52,18 @@ export function searchComponent(layout: ComponentLayout, floorMbps: number, star
   let bestPosts = start ? start.posts : Infinity;
   let work = 0;
   let stopped = false;
+  let packingGaveUp = false;
+  // Merged pre-copy moves chosen so far, and the capacity they need somewhere.
+  const anywhere: number[] = [];
+  let anywhereMib = 0;
+  let anywhereVcpus = 0;
+  let totalFreeMib = 0;
+  let totalFreeVcpus = 0;
+  for (let c = 0; c < capacityCount; c++) {
+    totalFreeMib += freeMemoryMib[c]!;
+    totalFreeVcpus += freeVcpus[c]!;
+  }
+  const isAnywhere = (k: number, oi: number): boolean => candidates.merged[k] !== undefined && options[k]![oi]!.destination === -1;
   let rootBoundMbps = floorMbps;
 
   const fits = (k: number, c: number): boolean =>
@@ -60,12 +77,14 @@ export function searchComponent(layout: ComponentLayout, floorMbps: number, star
       return;
     }
     if (depth === n) {
-      if (isBetter(maxMbps, sumMbps, posts)) {
-        best = Int32Array.from(choice);
-        bestMax = maxMbps;
-        bestSum = sumMbps;
-        bestPosts = posts;
-      }
+      if (!isBetter(maxMbps, sumMbps, posts)) return;
+      const packing = anywhere.length > 0 ? packPreCopies(layout, candidates, anywhere, memory, vcpus, PACKING_NODES) : { packed: new Map<number, number>() };
+      if (packing === 'gave up') packingGaveUp = true;
+      if (typeof packing === 'string') return;
+      best = Int32Array.from(choice, (ci, k) => (isAnywhere(k, ci) ? packing.packed.get(k)! : candidates.layoutOption[k]![ci]!));
+      bestMax = maxMbps;
+      bestSum = sumMbps;
+      bestPosts = posts;
       return;
     }
     if (prunable(depth, maxMbps, sumMbps, posts)) return;
@@ -84,7 +103,18 @@ export function searchComponent(layout: ComponentLayout, floorMbps: number, star
         vcpus[o.capacitySlot]! += vcpuNeed[k]!;
       }
       choice[k] = oi;
-      visit(depth + 1, Math.max(maxMbps, loads[o.slot]!), sumMbps + o.weightMbps, posts + (o.postCopy ? 1 : 0));
+      const merged = isAnywhere(k, oi);
+      if (merged) {
+        anywhere.push(k);
+        anywhereMib += memoryNeedMib[k]!;
+        anywhereVcpus += vcpuNeed[k]!;
+      }
+      if (!merged || capacityLeftForAnywhere()) visit(depth + 1, Math.max(maxMbps, loads[o.slot]!), sumMbps + o.weightMbps, posts + (o.postCopy ? 1 : 0));
+      if (merged) {
+        anywhere.pop();
+        anywhereMib -= memoryNeedMib[k]!;
+        anywhereVcpus -= vcpuNeed[k]!;
+      }
       loads[o.slot]! -= o.weightMbps;
       if (o.capacitySlot >= 0) {
         memory[o.capacitySlot]! -= memoryNeedMib[k]!;
@@ -104,6 +134,17 @@ export function searchComponent(layout: ComponentLayout, floorMbps: number, star
     const cb = layout.capacitySlotOf.get(b);
     if ((ca === undefined) !== (cb === undefined)) return false;
     return ca === undefined || (memory[ca] === memory[cb!] && vcpus[ca] === vcpus[cb!]);
+  }
+
+  /** A necessary condition for packing: the merged pre-copies fit in all capacity left together. */
+  function capacityLeftForAnywhere(): boolean {
+    let usedMib = 0;
+    let usedVcpus = 0;
+    for (let c = 0; c < capacityCount; c++) {
+      usedMib += memory[c]!;
+      usedVcpus += vcpus[c]!;
+    }
+    return usedMib + anywhereMib <= totalFreeMib + 1e-9 && usedVcpus + anywhereVcpus <= totalFreeVcpus + 1e-9;
   }
 
   function isBetter(maxMbps: number, sumMbps: number, posts: number): boolean {
@@ -136,7 +177,7 @@ export function searchComponent(layout: ComponentLayout, floorMbps: number, star
   }
 
   visit(0, floorMbps, 0, 0);
-  return { choice: best, finished: !stopped, rootBoundMbps };
+  return { choice: best, finished: !stopped && !packingGaveUp, rootBoundMbps };
 }
 
 function suffixBinsOf(options: ComponentLayout['options']): number[][] {

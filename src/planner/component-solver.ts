@@ -29,12 +29,12 @@ interface State {
  * Work the exact run may spend (states generated). Past it the solver stops and says so: the plan
  * then carries the beam's solution and a certified lower bound instead of a proof.
  */
-const STATE_BUDGET = 3_000_000;
+const STATE_BUDGET = 2_000_000;
 /** Dominance filtering is quadratic in the states of a step: the budget caps a step too. */
 const STEP_BUDGET = 20_000;
 const BEAM_WIDTH = 48;
 const QUICK_SEARCH_WORK = 3_000_000;
-const LONG_SEARCH_WORK = 20_000_000;
+const LONG_SEARCH_WORK = 12_000_000;
 
 export interface ComponentSolution {
   /** Option per item, aligned with the items given. */
@@ -56,9 +56,10 @@ export function solveComponent(problem: PlanningProblem, fixed: FixedPart, items
   const beam = runProgramme(layout, floorMbps, greedy.feasible ? greedy.choice : undefined, BEAM_WIDTH);
   let best = beam.choice ?? (greedy.feasible ? greedy.choice : undefined);
   let lowerBoundMbps = beam.rootBoundMbps;
+  // With capacities in play the programme's states carry them too and seldom dominate: search only.
   const attempts = [
     () => searchComponent(layout, floorMbps, best && keyOf(layout, floorMbps, best), QUICK_SEARCH_WORK),
-    () => runProgramme(layout, floorMbps, best, Infinity),
+    ...(layout.capacityCount === 0 ? [() => runProgramme(layout, floorMbps, best, Infinity)] : []),
     () => searchComponent(layout, floorMbps, best && keyOf(layout, floorMbps, best), LONG_SEARCH_WORK),
   ];
   for (const attempt of attempts) {

@@ -35,3 +35,12 @@ test('lopsided pairs (tx ≫ rx on one, rx ≫ tx on the other) match too', () =
   });
   assert.deepEqual(planKey(input), pairsKnapsackOptimum(input));
 });
+
+test('a coupled group beyond the search budget still gets a valid plan, flagged unproven with a lower bound', () => {
+  // One host drained to any of three with capacity: 4 options per VM, 30 VMs.
+  const input = randomPlanInput(42, { vms: 30, sources: 1, destinations: 3, candidates: 3, capacitySlack: 1.5, residents: 3 });
+  const plan = planMigrations(input);
+  assert.equal(plan.migrations.length, 30);
+  assert.ok(plan.contentionLowerBoundMbps! <= plan.contentionMbps + 1e-9);
+  if (!plan.provenOptimal) assert.ok(plan.contentionLowerBoundMbps! > 0.9 * plan.contentionMbps, `gap too wide: ${plan.contentionLowerBoundMbps} vs ${plan.contentionMbps}`);
+});

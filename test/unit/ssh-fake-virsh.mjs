@@ -148,7 +148,7 @@ switch (command) {
       await sleep(50);
       const job = read(jobFile(host, name));
       // After a switch the post-copy phase lasts a little (the lifecycle event comes well before the end).
-      if (Date.now() >= Math.max(finishAt, switchedAt + 400) && !held(job)) break;
+      if (Date.now() >= Math.max(finishAt, switchedAt + 800) && !held(job)) break;
       if (job.aborted && !job.switched) {
         rmSync(jobFile(host, name));
         die('operation aborted: migration out job: canceled by client');

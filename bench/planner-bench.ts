@@ -17,7 +17,9 @@ interface Case {
 const pair = (vms: number): RandomInstanceShape => ({ vms, sources: 1, destinations: 1, integerRates: true, backgroundMbps: 500 });
 const CASES: Case[] = [
   ...[2, 8, 16, 20, 24].map((n): Case => ({ label: 'one pair', shape: pair(n), reference: 'brute force' })),
-  ...[100, 200, 1000, 10_000].map((n): Case => ({ label: 'one pair', shape: pair(n), reference: 'knapsack' })),
+  ...[100, 200, 1000].map((n): Case => ({ label: 'one pair', shape: pair(n), reference: 'knapsack' })),
+  // The knapsack reference is pseudo-polynomial (n × Σ tx): too slow to run at 10,000 on one pair.
+  { label: 'one pair', shape: pair(10_000), reference: 'none' },
   { label: '10 pairs', shape: { vms: 1000, sources: 10, destinations: 10, pairs: true, integerRates: true, backgroundMbps: 500 }, reference: 'knapsack' },
   { label: '100 pairs', shape: { vms: 10_000, sources: 100, destinations: 100, pairs: true, integerRates: true, backgroundMbps: 500 }, reference: 'knapsack' },
   { label: '4 sources → 1 destination', shape: { vms: 16, sources: 4, destinations: 1, integerRates: true }, reference: 'brute force' },

@@ -46,5 +46,7 @@ export function buildPlanInput(
     moves,
     limits: { maxParallel: c.maxParallel, maxOutboundPerHost: c.maxOutboundPerHost, maxInboundPerHost: c.maxInboundPerHost },
     allowedModes: c.allowedModes,
+    maxDowntimeMs: c.maxDowntimeMs,
+    migrationBandwidthMbps: c.bandwidthMbps,
   };
 }

@@ -6,6 +6,7 @@ import type { PlannedMigration, Plan } from '../planner/types.ts';
 import type { Constraints } from '../playbook/types.ts';
 import type { AttemptRecord, MigrationRecord } from '../report/run-report.ts';
 import type { EngineEvents } from './engine-events.ts';
+import { migrationRecord } from './migration-record.ts';
 
 export interface ExecutionContext {
   driver: Driver;
@@ -35,24 +36,7 @@ export async function runMigrations(plan: Plan, ctx: ExecutionContext): Promise<
 }
 
 function skippedRecord(m: PlannedMigration, reason: string): MigrationRecord {
-  return {
-    vm: m.vm,
-    from: m.from,
-    to: m.to,
-    mode: m.mode,
-    wave: m.wave,
-    status: 'skipped',
-    started_s: null,
-    finished_s: null,
-    duration_s: null,
-    bytes: 0,
-    downtime_ms: null,
-    retries: 0,
-    vm_on: m.from,
-    reason: m.reason,
-    error: reason,
-    attempts: [],
-  };
+  return { ...migrationRecord(m, 'skipped', m.from), error: reason };
 }
 
 async function migrateWithRetries(m: PlannedMigration, ctx: ExecutionContext): Promise<MigrationRecord> {
@@ -102,20 +86,13 @@ async function migrateWithRetries(m: PlannedMigration, ctx: ExecutionContext): P
       );
       attempts.push({ attempt, started_s: relS(startedMs), finished_s: relS(outcome.finishedMs) });
       const record: MigrationRecord = {
-        vm: m.vm,
-        from: m.from,
-        to: m.to,
-        mode: m.mode,
-        wave: m.wave,
-        status: 'changed',
+        ...migrationRecord(m, 'changed', m.to),
         started_s: relS(outcome.startedMs),
         finished_s: relS(outcome.finishedMs),
         duration_s: round3((outcome.finishedMs - outcome.startedMs) / 1000),
         bytes: outcome.transferredBytes,
         downtime_ms: round3(outcome.downtimeMs),
         retries: attempt - 1,
-        vm_on: m.to,
-        reason: m.reason,
         attempts,
         progress,
       };
@@ -134,20 +111,11 @@ async function migrateWithRetries(m: PlannedMigration, ctx: ExecutionContext): P
       const last = !recovering && (attempt === maxAttempts || !failure.retryable || failure.vmOn !== 'source' || ctx.stop.aborted);
       if (last) {
         const record: MigrationRecord = {
-          vm: m.vm,
-          from: m.from,
-          to: m.to,
-          mode: m.mode,
-          wave: m.wave,
-          status: 'failed',
+          ...migrationRecord(m, 'failed', whereaboutsHost(failure.vmOn, m)),
           started_s: attempts[0]?.started_s ?? relS(startedMs),
           finished_s: relS(clock.nowMs()),
           duration_s: round3(relS(clock.nowMs()) - (attempts[0]?.started_s ?? relS(startedMs))),
-          bytes: 0,
-          downtime_ms: null,
           retries: attempt - 1,
-          vm_on: whereaboutsHost(failure.vmOn, m),
-          reason: m.reason,
           error: failure.detail,
           recovery: recoveryFor(failure, m),
           attempts,

@@ -4,10 +4,10 @@ import type { Driver, VmInfo } from '../drivers/driver.ts';
 import { ExitCode } from '../errors.ts';
 import { measureTraffic } from '../measure/measure-traffic.ts';
 import { planMigrations } from '../planner/plan-migrations.ts';
-import type { MigrationMode, Plan, Strategy } from '../planner/types.ts';
+import type { Plan, Strategy } from '../planner/types.ts';
 import type { Measurements } from '../measure/measure-traffic.ts';
 import type { Playbook } from '../playbook/types.ts';
-import type { MigrationRecord, MigrationStatus, RunReport } from '../report/run-report.ts';
+import type { MigrationRecord, RunReport } from '../report/run-report.ts';
 import { recapByHost, summarizeRun } from '../report/summarize-run.ts';
 import { TSMIG_VERSION } from '../version.ts';
 import { buildPlanInput } from './build-plan-input.ts';
@@ -15,6 +15,7 @@ import type { EngineEvents } from './engine-events.ts';
 import { locateVms, resolveMoves } from './resolve-moves.ts';
 import { runMigrations } from './run-migrations.ts';
 import { reconcilePlan } from './reconcile-plan.ts';
+import { migrationRecord } from './migration-record.ts';
 
 export interface WorkflowOptions {
   /** Plan only; move nothing (`plan`, `run --check`). */
@@ -47,11 +48,11 @@ export async function runWorkflow(playbook: Playbook, driver: Driver, events: En
     const reconciled = reconcilePlan(plan, locateVms(vmsByHost));
     toRun = reconciled.remaining;
     settled = [
-      ...reconciled.done.map((m) => notMovedRecord(m.vm, m.from, m.to, m.mode, 'ok', `already running on ${m.to}`)),
+      ...reconciled.done.map((m) => migrationRecord({ ...m, reason: `already running on ${m.to}` }, 'ok', m.to)),
       ...reconciled.astray.map(({ migration: m, runningOn }) => {
         const where = runningOn.length === 0 ? 'on no host' : `on ${runningOn.join(' and ')}`;
         events.emit({ type: 'warning', message: `${m.vm} is running ${where}, neither only on ${m.from} nor only on ${m.to}: left alone` });
-        return { ...notMovedRecord(m.vm, m.from, m.to, m.mode, 'failed', m.reason), error: `found running ${where}`, vm_on: runningOn.length === 1 ? (runningOn[0] ?? null) : null };
+        return { ...migrationRecord(m, 'failed', runningOn.length === 1 ? (runningOn[0] ?? null) : null), error: `found running ${where}` };
       }),
     ];
     events.emit({ type: 'info', message: `resuming: ${toRun.migrations.length} to migrate, ${reconciled.done.length} already done, ${reconciled.astray.length} astray` });
@@ -59,7 +60,7 @@ export async function runWorkflow(playbook: Playbook, driver: Driver, events: En
     measurements = await stage(events, 'measure', () => measureTraffic(driver, hosts, playbook.sampling, events, options.stop));
     plan = await stage(events, 'plan', async () => planMigrations(buildPlanInput(playbook, measurements, vmsByHost, resolved.moves, strategy)));
     toRun = plan;
-    settled = resolved.alreadyInPlace.map((a) => notMovedRecord(a.vm, a.from, a.host, 'pre-copy', 'ok', `already running on ${a.host}`));
+    settled = resolved.alreadyInPlace.map((a) => migrationRecord({ vm: a.vm, from: a.from, to: a.host, mode: 'pre-copy', reason: `already running on ${a.host}` }, 'ok', a.host));
   }
   events.emit({ type: 'planned', plan: toRun });
 
@@ -88,27 +89,6 @@ export async function runWorkflow(playbook: Playbook, driver: Driver, events: En
     placement,
     interrupted,
     exit_code: interrupted ? ExitCode.interrupted : summary.failed > 0 ? ExitCode.migrationsFailed : ExitCode.ok,
-  };
-}
-
-/** A record for a VM the run did not migrate: already in place (ok) or left alone. */
-function notMovedRecord(vm: string, from: string, to: string, mode: MigrationMode, status: MigrationStatus, reason: string): MigrationRecord {
-  return {
-    vm,
-    from,
-    to,
-    mode,
-    wave: 0,
-    status,
-    started_s: null,
-    finished_s: null,
-    duration_s: null,
-    bytes: 0,
-    downtime_ms: null,
-    retries: 0,
-    vm_on: status === 'ok' ? to : null,
-    reason,
-    attempts: [],
   };
 }
 

@@ -80,6 +80,12 @@ switch (command) {
     );
     break;
   }
+  case 'domstate': {
+    const d = domain(positional[0]);
+    const job = tryRead(jobFile(host, positional[0]));
+    process.stdout.write(`${d.state} (${d.state === 'paused' && job?.switched ? 'post-copy' : d.state === 'paused' ? 'migration' : 'booted'})\n\n`);
+    break;
+  }
   case 'domiflist': {
     const d = domain(positional[0]);
     process.stdout.write(

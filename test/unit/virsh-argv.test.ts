@@ -74,7 +74,9 @@ test('post-copy switch loop on the host: inputs as arguments, never in the scrip
   assert.ok(!now[2]!.includes('grecv'));
   assert.match(now[2]!, /migrate-setspeed "\$2" "\$7"/, 'holds pre-copy once the first pass is done');
   assert.match(now[2]!, /until virsh -c "\$1" migrate-postcopy "\$2" 2>\/dev\/null; do\n/);
-  assert.match(now[2]!, /echo requested$/);
+  assert.match(now[2]!, /echo requested\n/);
+  assert.match(now[2]!, /domstate "\$2" --reason/);
+  assert.match(now[2]!, /\*post-copy\*\) echo switched; exit 0 ;;/);
 });
 
 test('every constraint mapped to its libvirt option', () => {

@@ -110,6 +110,12 @@ export async function migrateOverSsh(
   let switchedAtMs: number | undefined;
   /** The switch was accepted: from then on an abort could leave the VM split between hosts. */
   let switchRequested = false;
+  const markSwitched = (how: string): void => {
+    if (switchedAtMs !== undefined) return;
+    switchedAtMs = clock.nowMs();
+    switchRequested = true;
+    log(`${tag}: switched to post-copy after ${switchedAtMs - startedMs} ms (${how})`);
+  };
 
   // The source's events, from before the migration starts: the lifecycle event of a post-copy
   // switch, and job-completed, the only final record after post-copy of a transient domain.
@@ -123,11 +129,7 @@ export async function migrateOverSsh(
       onOpen: () => eventsOpen(),
       onStdout: (chunk) => {
         eventText += chunk;
-        if (switchedAtMs === undefined && postcopySwitchEvent(eventText, vm)) {
-          switchedAtMs = clock.nowMs();
-          switchRequested = true;
-          log(`${tag}: switched to post-copy after ${switchedAtMs - startedMs} ms`);
-        }
+        if (switchedAtMs === undefined && postcopySwitchEvent(eventText, vm)) markSwitched('lifecycle event');
       },
     })
     .catch((error: Error) => {
@@ -174,6 +176,9 @@ export async function migrateOverSsh(
               if (chunk.includes('requested')) {
                 switchRequested = true;
                 log(`${tag}: post-copy switch requested after ${clock.nowMs() - startedMs} ms`);
+              }
+              if (chunk.includes('switched')) {
+                markSwitched('source domain paused for post-copy');
                 stopSwitcher.abort();
               }
             },

@@ -133,9 +133,9 @@ export interface PostcopySwitchLoopOptions {
  * The post-copy switch, run on the source as one loop (a round-trip per try from the engine is
  * too slow): with afterFirstPass, wait until the job reports its second pass over memory and
  * hold pre-copy at precopyHoldMibPerS; then retry `migrate-postcopy` every retryMs until QEMU
- * accepts it (it refuses until its migration has started) and print "requested". The switch
- * itself shows as the lifecycle event "Suspended Post-copy". Wrap in untilInputEnds so that
- * ending our input stops it.
+ * accepts it (it refuses until its migration has started) and print "requested"; then print
+ * "switched" once the source domain is "paused (post-copy)" (the lifecycle event "Suspended
+ * Post-copy" says the same). Wrap in untilInputEnds so that ending our input stops it.
  */
 export function virshPostcopySwitchLoop(uri: string, domain: string, options: PostcopySwitchLoopOptions): string[] {
   const script = [
@@ -150,6 +150,14 @@ export function virshPostcopySwitchLoop(uri: string, domain: string, options: Po
     '  sleep "$3"',
     'done',
     'echo requested',
+    // The switch itself: the source domain shows "paused (post-copy)" (unless pre-copy ended first).
+    'n=0',
+    'while [ "$n" -lt "$5" ]; do',
+    '  st=$(virsh -c "$1" domstate "$2" --reason 2>/dev/null) || exit 0',
+    '  case "$st" in *post-copy*) echo switched; exit 0 ;; esac',
+    '  n=$((n + 1))',
+    '  sleep "$3"',
+    'done',
   ].join('\n');
   return [
     'sh', '-c', script, 'sh', uri, domainArg(domain), (options.retryMs / 1000).toFixed(3),

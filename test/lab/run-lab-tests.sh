@@ -5,6 +5,23 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
+# The lab is one per machine: wait while something else drives it (the paper benchmark, the
+# lab's smoke test), up to TSMIG_LAB_WAIT_S (default 900 s). Reads the process list only.
+other_lab_users() {
+  pgrep -af -- 'paper\.ts --lab|paper-diag|paper-lab\.yml|tsmig-lab/inventory\.yml|test/lab/smoke\.sh' | grep -v "^$$ " || true
+}
+waited=0
+while [ -n "$(other_lab_users)" ]; do
+  if [ "$waited" -ge "${TSMIG_LAB_WAIT_S:-900}" ]; then
+    echo "lab tests: the lab is still in use after ${waited} s, giving up:" >&2
+    other_lab_users >&2
+    exit 1
+  fi
+  [ $((waited % 60)) -eq 0 ] && { echo "lab tests: waiting for the lab, in use by:" >&2; other_lab_users >&2; }
+  sleep 5
+  waited=$((waited + 5))
+done
+
 bash test/lab/install-deps.sh
 trap 'bash test/lab/lab.sh down || true' EXIT
 bash test/lab/lab.sh up

@@ -70,6 +70,27 @@ export interface MigrationOutcome {
   switchedAtMs?: number;
 }
 
+/**
+ * The executor's reason for aborting a running migration. Before a post-copy switch every abort
+ * cancels the migration (the VM stays on its source). After the switch neither host has the
+ * whole VM, so a migration is never cancelled; with `pausePostcopy` the driver pauses it instead
+ * (`virsh domjobabort --postcopy`), which `resumePostcopy` can continue; without it, it runs on.
+ */
+export class MigrationAbortReason extends Error {
+  constructor(
+    message: string,
+    readonly pausePostcopy: boolean,
+  ) {
+    super(message);
+    this.name = 'MigrationAbortReason';
+  }
+}
+
+/** Whether an abort signal asks to pause a switched post-copy (see MigrationAbortReason). */
+export function asksToPausePostcopy(signal: AbortSignal): boolean {
+  return signal.reason instanceof MigrationAbortReason && signal.reason.pausePostcopy;
+}
+
 /** Where a VM runs after a failed attempt; the executor decides what to do with it. */
 export type VmWhereabouts = 'source' | 'destination' | 'paused-in-postcopy' | 'unknown';
 

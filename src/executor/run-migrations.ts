@@ -1,6 +1,6 @@
 // Executes a plan: wave after wave, each migration with a timeout and retries with delay.
 // Policy lives here (when to retry, when to give up); the driver only migrates and reports facts.
-import type { Driver, MigrationRequest } from '../drivers/driver.ts';
+import { MigrationAbortReason, type Driver, type MigrationRequest } from '../drivers/driver.ts';
 import { MigrationFailedError, TsmigError } from '../errors.ts';
 import type { PlannedMigration, Plan } from '../planner/types.ts';
 import type { Constraints } from '../playbook/types.ts';
@@ -71,7 +71,8 @@ async function migrateWithRetries(m: PlannedMigration, ctx: ExecutionContext): P
     if (ctx.abortRunning.aborted) onAbortRunning();
     ctx.abortRunning.addEventListener('abort', onAbortRunning, { once: true });
     clock.sleep(c.timeoutMs, timerStop.signal).then(
-      () => abort.abort(new Error(`timed out after ${c.timeoutMs / 1000}s`)),
+      // A post-copy stalled after its switch (a lost link) is paused, then resumed below.
+      () => abort.abort(new MigrationAbortReason(`timed out after ${c.timeoutMs / 1000}s`, true)),
       () => undefined,
     );
     try {

@@ -30,13 +30,24 @@ export async function runningOn(host: 'hostA' | 'hostB'): Promise<string[]> {
     .sort();
 }
 
-/** Both guests running on hostA and nothing on hostB, moving them back with virsh if needed. */
+/**
+ * Both guests running on hostA and nothing on hostB: moves them back with virsh when they run
+ * on hostB only, and otherwise (paused, split by a post-copy, shut off, on both hosts) destroys
+ * them wherever they are and boots them again on hostA. A test that failed half-way must not
+ * leave the next one a lab in a state it did not ask for.
+ */
 export async function guestsHomeOnA(): Promise<void> {
-  for (const vm of await runningOn('hostB')) {
-    await lab('exec', 'hostB', 'virsh', '-c', 'qemu:///system', 'migrate', '--live', vm, 'qemu+ssh://hostA/system');
+  const [a, b] = await Promise.all([domainsOn('hostA'), domainsOn('hostB')]);
+  const homeable = b.every((d) => d.state === 'running' && !a.some((x) => x.name === d.name));
+  if (homeable) {
+    try {
+      for (const d of b) await lab('exec', 'hostB', 'virsh', '-c', 'qemu:///system', 'migrate', '--live', d.name, 'qemu+ssh://hostA/system');
+    } catch {
+      // left to reset-guests below
+    }
   }
-  const onA = await runningOn('hostA');
-  if (guests.some((g) => !onA.includes(g))) await lab('reset-guests');
+  const [onA, onB] = await Promise.all([runningOn('hostA'), domainsOn('hostB')]);
+  if (onB.length > 0 || guests.some((g) => !onA.includes(g)) || onA.length !== guests.length) await lab('reset-guests');
 }
 
 export interface CliRun {
@@ -47,21 +58,38 @@ export interface CliRun {
     migrations?: Array<{ vm: string; mode: string; status: string; duration_s: number; bytes: number; downtime_ms: number; retries: number; vm_on: string | null }>;
   };
   stderr: string;
+  stdout: string;
   wallMs: number;
+  pid: number | undefined;
 }
 
-/**
- * `tsmig ARGS --json` from the repo; `onStderr` sees progress lines as they come (to inject
- * faults at the right moment).
- */
-export async function tsmig(args: string[], onStderr?: (line: string) => void): Promise<CliRun> {
+export interface TsmigOptions {
+  /** Sees progress lines as they come (to inject faults at the right moment). */
+  onStderr?: (line: string) => void;
+  /** The test's own signal (`t.signal`): a test that times out takes its tsmig with it. */
+  signal?: AbortSignal;
+  /** SIGTERM (tsmig's interrupt) after this long; below the test's timeout so stderr is shown. */
+  timeoutMs?: number;
+  /** Without `--json` (stdout is then the text output). */
+  text?: boolean;
+}
+
+/** `tsmig ARGS --json --verbose` from the repo, as a user runs it. */
+export async function tsmig(args: string[], options: TsmigOptions = {}): Promise<CliRun> {
   const started = Date.now();
-  const child = execa('node', [join(repo, 'bin/tsmig.js'), ...args, '--json', '--verbose'], { cwd: repo, reject: false, timeout: 240_000 });
+  const extra = options.text ? ['--verbose'] : ['--json', '--verbose'];
+  const child = execa('node', [join(repo, 'bin/tsmig.js'), ...args, ...extra], {
+    cwd: repo,
+    reject: false,
+    timeout: options.timeoutMs ?? 150_000,
+    forceKillAfterDelay: 30_000,
+    ...(options.signal ? { cancelSignal: options.signal } : {}),
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     const text = chunk.toString();
     stderr += text;
-    if (onStderr) for (const line of text.split('\n')) if (line.trim()) onStderr(line);
+    if (options.onStderr) for (const line of text.split('\n')) if (line.trim()) options.onStderr(line);
   });
   const result = await child;
   let json: CliRun['json'] = {};
@@ -70,7 +98,8 @@ export async function tsmig(args: string[], onStderr?: (line: string) => void): 
   } catch {
     // left empty: the assertions on exitCode and stderr say what happened
   }
-  return { exitCode: result.exitCode ?? -1, json, stderr, wallMs: Date.now() - started };
+  if (result.timedOut) stderr += `\n[lab-helpers: tsmig stopped after ${(options.timeoutMs ?? 150_000) / 1000} s]\n`;
+  return { exitCode: result.exitCode ?? -1, json, stderr, stdout: String(result.stdout), wallMs: Date.now() - started, pid: child.pid };
 }
 
 /** A copy of the lab inventory with some lines changed, in a temp dir. */

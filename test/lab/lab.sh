@@ -10,6 +10,9 @@
 #   lab.sh rekey HOST                  new ssh host key; known_hosts keep the old one
 #   lab.sh trust                       rewrite every known_hosts from the current keys
 #   lab.sh shape RATE [BURST] | unshape   tc tbf on the inter-host link
+#   lab.sh cut-link | heal-link        hostA and hostB stop (start) reaching each other; both
+#                                      stay reachable from this machine (where tsmig runs)
+#   lab.sh kill-sshd HOST | start-sshd HOST   every sshd of HOST, sessions included
 #   lab.sh reset-guests                destroy the guests wherever they are, boot them on hostA
 #
 #   TSMIG_LAB_DIR    state dir (default /tmp/tsmig-lab): keys, inventory.yml, pids
@@ -671,6 +674,40 @@ cmd_unshape() {
   done
 }
 
+# Bridge port isolation: isolated ports forward only to non-isolated ones, so the hosts lose
+# each other (migration streams and libvirt's own connection stall, packets dropped silently,
+# as with a dead switch) and keep the management bridge, where tsmig's SSH sessions come from.
+cmd_cut_link() {
+  local host
+  for host in "${HOSTS[@]}"; do
+    bridge link set dev "$(root_veth "$host")" isolated on
+  done
+}
+
+cmd_heal_link() {
+  local host
+  for host in "${HOSTS[@]}"; do
+    bridge link set dev "$(root_veth "$host")" isolated off
+  done
+}
+
+# The listener and every session's sshd: established SSH connections drop, new ones are refused.
+cmd_kill_sshd() {
+  local host="$1" netns pid
+  netns="$(cat "$(host_dir "$host")/netns")"
+  for pid in $(pids_in_netns "$netns"); do
+    [[ "$(cat "/proc/${pid}/comm" 2>/dev/null)" == sshd ]] && kill -KILL "$pid" 2>/dev/null
+  done
+  rm -f "$(host_dir "$host")/run-sshd/sshd.pid"
+}
+
+cmd_start_sshd() {
+  local host="$1"
+  sshd_ready "$host" && return 0
+  start_sshd "$host"
+  wait_for "${host} sshd" 10 sshd_ready "$host"
+}
+
 cmd_reset_guests() {
   local started
   started="$(now)"
@@ -711,6 +748,10 @@ main() {
     trust) write_known_hosts ;;
     shape) cmd_shape "$@" ;;
     unshape) cmd_unshape ;;
+    cut-link) cmd_cut_link ;;
+    heal-link) cmd_heal_link ;;
+    kill-sshd) check_host "${1:?HOST}" && cmd_kill_sshd "$1" ;;
+    start-sshd) check_host "${1:?HOST}" && cmd_start_sshd "$1" ;;
     -h | --help | help) usage ;;
     *)
       usage >&2

@@ -6,8 +6,8 @@ import { guestsHomeOnA, labInventory, labPlaybook, recordMeasurement, runningOn,
 
 before(guestsHomeOnA);
 
-test('plan: gsend TX and grecv RX measured; gsend by post-copy, grecv by pre-copy; nothing moves', { timeout: 120_000 }, async () => {
-  const r = await tsmig(['plan', labPlaybook('lab-a-to-b.yml'), '-i', labInventory]);
+test('plan: gsend TX and grecv RX measured; gsend by post-copy, grecv by pre-copy; nothing moves', { timeout: 120_000 }, async (t) => {
+  const r = await tsmig(['plan', labPlaybook('lab-a-to-b.yml'), '-i', labInventory], { signal: t.signal });
   assert.equal(r.exitCode, 0, r.stderr);
   const vms = r.json.measurements?.vms ?? [];
   const gsend = vms.find((v) => v.vm === 'gsend');

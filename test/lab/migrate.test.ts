@@ -15,8 +15,8 @@ for (const [from, to, playbook] of [
   ['hostA', 'hostB', 'lab-a-to-b.yml'],
   ['hostB', 'hostA', 'lab-b-to-a.yml'],
 ] as const) {
-  test(`run: both guests ${from} → ${to}, gsend by post-copy and grecv by pre-copy`, { timeout: 180_000 }, async () => {
-    const r = await tsmig(['run', labPlaybook(playbook), '-i', labInventory]);
+  test(`run: both guests ${from} → ${to}, gsend by post-copy and grecv by pre-copy`, { timeout: 180_000 }, async (t) => {
+    const r = await tsmig(['run', labPlaybook(playbook), '-i', labInventory], { signal: t.signal });
     assert.equal(r.exitCode, 0, r.stderr);
     const m = byVm(r);
     assert.equal(m.gsend?.mode, 'post-copy');
@@ -48,12 +48,12 @@ async function bareMigrateS(vm: string, from: 'hostA' | 'hostB', to: 'hostA' | '
   return (Date.now() - started) / 1000;
 }
 
-test('engine overhead per migration vs a bare virsh migrate (gsend, pre-copy)', { timeout: 240_000 }, async () => {
+test('engine overhead per migration vs a bare virsh migrate (gsend, pre-copy)', { timeout: 240_000 }, async (t) => {
   await guestsHomeOnA();
   const bare = [await bareMigrateS('gsend', 'hostA', 'hostB'), await bareMigrateS('gsend', 'hostB', 'hostA')];
   const runs: CliRun[] = [];
   for (const playbook of ['lab-a-to-b.yml', 'lab-b-to-a.yml']) {
-    const r = await tsmig(['run', labPlaybook(playbook), '-i', labInventory, '--strategy', 'pre-copy', '--limit', 'gsend']);
+    const r = await tsmig(['run', labPlaybook(playbook), '-i', labInventory, '--strategy', 'pre-copy', '--limit', 'gsend'], { signal: t.signal });
     assert.equal(r.exitCode, 0, r.stderr);
     const m = byVm(r).gsend;
     assert.equal(m?.mode, 'pre-copy');

@@ -11,13 +11,13 @@ after(async () => {
   await guestsHomeOnA();
 });
 
-test('retry after the destination libvirtd was stopped, started again during the retry delay', { timeout: 180_000 }, async () => {
+test('retry after the destination libvirtd was stopped, started again during the retry delay', { timeout: 180_000 }, async (t) => {
   let stopping: Promise<unknown> | undefined;
   let starting: Promise<unknown> | undefined;
-  const r = await tsmig(['run', labPlaybook('lab-a-to-b.yml'), '-i', labInventory, '--strategy', 'pre-copy', '--limit', 'gsend'], (line) => {
+  const r = await tsmig(['run', labPlaybook('lab-a-to-b.yml'), '-i', labInventory, '--strategy', 'pre-copy', '--limit', 'gsend'], { signal: t.signal, onStderr: (line) => {
     if (!stopping && /TASK \[migrate\]/.test(line)) stopping = lab('stop-libvirtd', 'hostB');
     if (!starting && /gsend: attempt 1 failed/.test(line)) starting = stopping!.then(() => lab('start-libvirtd', 'hostB'));
-  });
+  } });
   await starting;
   assert.ok(stopping, 'the run reached the migrate task');
   assert.equal(r.exitCode, 0, r.stderr);

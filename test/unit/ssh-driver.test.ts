@@ -5,7 +5,7 @@
 import { test, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { HostUnreachableError, MigrationFailedError } from '../../src/errors.ts';
-import type { MigrationProgress, MigrationRequest } from '../../src/drivers/driver.ts';
+import { MigrationAbortReason, type MigrationProgress, type MigrationRequest } from '../../src/drivers/driver.ts';
 import { createSshDriver } from '../../src/drivers/ssh/ssh-driver.ts';
 import { startFakeLab } from './ssh-fake-lab.ts';
 
@@ -246,4 +246,59 @@ test('post-copy broken after the switch: paused-in-postcopy with the exact recov
     ),
     error.message,
   );
+});
+
+test('a post-copy stalled after its switch: a timeout pauses it (domjobabort --postcopy), resume finishes it', async () => {
+  const log: string[] = [];
+  const d = driver(log);
+  await d.connect(['hostA', 'hostB']);
+  lab.stallPostcopyTo('hostB', true);
+  const abort = new AbortController();
+  const error = await d
+    .migrate(
+      request({ vm: 'gsend', mode: 'post-copy' }),
+      (p) => {
+        if (p.phase === 'post-copy') setTimeout(() => abort.abort(new MigrationAbortReason('timed out after 2s', true)), 300);
+      },
+      abort.signal,
+    )
+    .then(
+      () => assert.fail('a stalled post-copy cannot succeed'),
+      (e: unknown) => e,
+    );
+  assert.ok(error instanceof MigrationFailedError, String(error));
+  assert.equal(error.vmOn, 'paused-in-postcopy', error.message);
+  assert.match(servers.hostA!.commands.join('\n'), /^virsh -c qemu:\/\/\/system domjobabort gsend --postcopy$/m);
+  assert.ok(log.some((l) => l.includes('timed out after 2s: post-copy already switched, pausing it to resume it')), log.join('\n'));
+  // As on the lab: the destination says running while the source, paused, still holds pages.
+  assert.equal(readDomain('hostA', 'gsend')?.state, 'paused');
+  assert.equal(readDomain('hostB', 'gsend')?.state, 'running');
+
+  // The link still drops packets: resume is refused and the VM stays recoverable.
+  const refused = await d.resumePostcopy!(request({ vm: 'gsend', mode: 'post-copy', attempt: 2 }), () => {}, new AbortController().signal).then(
+    () => assert.fail('resume cannot work while the stream is stalled'),
+    (e: unknown) => e,
+  );
+  assert.ok(refused instanceof MigrationFailedError && refused.vmOn === 'paused-in-postcopy', String(refused));
+
+  lab.stallPostcopyTo('hostB', false);
+  const outcome = await d.resumePostcopy!(request({ vm: 'gsend', mode: 'post-copy', attempt: 3 }), () => {}, new AbortController().signal);
+  await d.close();
+  assert.equal(outcome.mode, 'post-copy');
+  assert.deepEqual(readDomain('hostB', 'gsend')?.migrateArgs?.slice(0, 4), ['--live', '--verbose', '--postcopy', '--postcopy-resume']);
+  assert.equal(readDomain('hostB', 'gsend')?.state, 'running');
+  assert.equal(readDomain('hostA', 'gsend'), undefined, 'the transient source is gone');
+});
+
+test('resume of a post-copy that finished by itself meanwhile: done, nothing run', async () => {
+  const log: string[] = [];
+  const d = driver(log);
+  await d.connect(['hostA', 'hostB']);
+  await d.migrate(request({ vm: 'gsend', mode: 'post-copy' }), () => {}, new AbortController().signal);
+  const before = servers.hostA!.commands.length;
+  const outcome = await d.resumePostcopy!(request({ vm: 'gsend', mode: 'post-copy', attempt: 2 }), () => {}, new AbortController().signal);
+  await d.close();
+  assert.equal(outcome.vm, 'gsend');
+  assert.ok(!servers.hostA!.commands.slice(before).some((c) => c.includes(' migrate ')), 'no virsh migrate after the VM arrived');
+  assert.ok(log.some((l) => l.includes('finished by itself')));
 });

@@ -22,6 +22,8 @@ export interface FakeDomain {
   migrateArgs?: string[];
   /** migrate-setspeed values during its last incoming migration. */
   speeds?: number[];
+  /** "post-copy failed": paused on the source, running but incomplete on the destination. */
+  postcopyFailed?: boolean;
 }
 
 export const gsend: FakeDomain = { name: 'gsend', state: 'running', memoryKib: 196608, vcpus: 1, mac: '52:54:00:00:00:11', vnet: 'vnet3', txBps: 1_733_000, rxBps: 40_900, bootMs: 0, persistent: false };
@@ -38,6 +40,8 @@ export interface FakeLab {
   stopLibvirtd(host: 'hostA' | 'hostB'): void;
   /** VMs migrating to this host die as they arrive. */
   crashOnArrival(host: 'hostA' | 'hostB'): void;
+  /** Post-copy migrations to this host stop moving after the switch (packets silently dropped). */
+  stallPostcopyTo(host: 'hostA' | 'hostB', stalled: boolean): void;
   readDomain(host: string, name: string): FakeDomain | undefined;
   close(): Promise<void>;
 }
@@ -88,6 +92,7 @@ export async function startFakeLab(migrateMs = 1200): Promise<FakeLab> {
     },
     stopLibvirtd: (host) => writeFileSync(join(state, host, 'down'), ''),
     crashOnArrival: (host) => writeFileSync(join(state, host, 'crash-on-arrival'), ''),
+    stallPostcopyTo: (host, stalled) => (stalled ? writeFileSync(join(state, host, 'stall'), '') : rmSync(join(state, host, 'stall'), { force: true })),
     readDomain: (host, name) => {
       const f = join(state, host, `${name}.json`);
       return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as FakeDomain) : undefined;

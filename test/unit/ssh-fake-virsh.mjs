@@ -6,6 +6,8 @@
 //   $FAKE_VIRSH_DIR/<host>/events.log      job-completed events emitted on that host
 //   $FAKE_VIRSH_DIR/<host>/down            libvirtd "stopped": every call fails
 //   $FAKE_VIRSH_DIR/<host>/crash-on-arrival  an incoming VM dies as its migration completes
+//   $FAKE_VIRSH_DIR/<host>/stall   a post-copy to this host stops moving after its switch (a link
+//                                  dropping packets) until `domjobabort --postcopy` pauses it
 // Migration: FAKE_MIGRATE_MS long, counters restart on the new host, transient domains vanish
 // from the source; post-copy switches when migrate-postcopy is called.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -83,7 +85,8 @@ switch (command) {
   case 'domstate': {
     const d = domain(positional[0]);
     const job = tryRead(jobFile(host, positional[0]));
-    process.stdout.write(`${d.state} (${d.state === 'paused' && job?.switched ? 'post-copy' : d.state === 'paused' ? 'migration' : 'booted'})\n\n`);
+    const reason = d.postcopyFailed ? 'post-copy failed' : d.state === 'paused' && job?.switched ? 'post-copy' : d.state === 'paused' ? 'migration' : 'booted';
+    process.stdout.write(`${d.state} (${reason})\n\n`);
     break;
   }
   case 'domiflist': {
@@ -141,10 +144,14 @@ switch (command) {
     const d = domain(name);
     if (!to || !existsSync(dir(to))) die(`unable to connect to server at '${to}:22': No route to host`);
     const postcopy = rest.includes('--postcopy');
-    write(jobFile(host, name), { startedMs: Date.now(), postcopy, args: rest });
-    let switched = false;
-    let switchedAt = 0;
+    const resume = rest.includes('--postcopy-resume');
+    if (resume && !d.postcopyFailed) die(`Requested operation is not valid: resuming failed post-copy migration requires post-copy migration to be running`);
+    if (resume && existsSync(join(dir(to), 'stall'))) die('Requested operation is not valid: QEMU reports migration is still running');
     const startedMs = Date.now();
+    write(jobFile(host, name), { startedMs, postcopy, args: rest, switched: resume });
+    if (resume) write(domFile(to, name), { ...tryRead(domFile(to, name)), postcopyFailed: false });
+    let switched = resume;
+    let switchedAt = resume ? startedMs : 0;
     const finishAt = startedMs + migrateMs;
     // Pre-copy held at 1 MiB/s (tsmig's wait for a post-copy switch) cannot finish: like the
     // real thing, the migration then ends only after the switch (or after 20 s).
@@ -154,7 +161,14 @@ switch (command) {
       await sleep(50);
       const job = read(jobFile(host, name));
       // After a switch the post-copy phase lasts a little (the lifecycle event comes well before the end).
-      if (Date.now() >= Math.max(finishAt, switchedAt + 800) && !held(job)) break;
+      const stalled = switched && existsSync(join(dir(to), 'stall'));
+      if (Date.now() >= Math.max(finishAt, switchedAt + 800) && !held(job) && !stalled) break;
+      if (job.pausePostcopy) {
+        rmSync(jobFile(host, name));
+        write(domFile(host, name), { ...d, state: 'paused', postcopyFailed: true });
+        write(domFile(to, name), { ...d, state: 'running', incoming: true, postcopyFailed: true });
+        die(`operation failed: job 'migration out' failed in post-copy phase`);
+      }
       if (job.aborted && !job.switched) {
         rmSync(jobFile(host, name));
         die('operation aborted: migration out job: canceled by client');
@@ -182,7 +196,7 @@ switch (command) {
       `downtime_net: 5\nsetup_time: 1\ndata_total: ${total}\ndata_processed: ${Math.round(total / 2)}\ndata_remaining: 0\n` +
       `memory_total: ${total}\nmemory_processed: ${Math.round(total / 2)}\nmemory_remaining: 0\nmemory_bps: 342769633\n` +
       `memory_iteration: ${switched ? 2 : 3}\nmemory_postcopy_requests: ${switched ? 7 : 0}\nmemory_page_size: 4096\n`;
-    const arrived = { ...d, state: 'running', vnet: `vnet${Math.floor(Math.random() * 9)}`, bootMs: Date.now(), incoming: false };
+    const arrived = { ...d, state: 'running', postcopyFailed: false, vnet: `vnet${Math.floor(Math.random() * 9)}`, bootMs: Date.now(), incoming: false };
     arrived.completed = switched ? undefined : stats(4);
     arrived.maxDowntimeMs = job.maxDowntimeMs;
     arrived.migrateArgs = job.args;
@@ -194,7 +208,7 @@ switch (command) {
       renameSync(join(dir(to), `${name}.tmp`), domFile(to, name));
     }
     rmSync(jobFile(host, name));
-    if (d.persistent) write(domFile(host, name), { ...d, state: 'shut off', completed: stats(5) });
+    if (d.persistent) write(domFile(host, name), { ...d, state: 'shut off', postcopyFailed: false, completed: stats(5) });
     else rmSync(domFile(host, name));
     const indented = stats(5)
       .split('\n')
@@ -215,6 +229,9 @@ switch (command) {
     if (command === 'migrate-postcopy') {
       if (!job.postcopy) die('Requested operation is not valid: switching to post-copy requires migration to be started with VIR_MIGRATE_POSTCOPY flag');
       job.switched = true;
+    } else if (command === 'domjobabort' && rest.includes('--postcopy')) {
+      if (!job.switched) die('Requested operation is not valid: current job is not outgoing migration in post-copy mode');
+      job.pausePostcopy = true;
     } else if (command === 'domjobabort') {
       job.aborted = true;
     } else if (command === 'migrate-setspeed') {

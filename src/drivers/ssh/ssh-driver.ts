@@ -102,6 +102,10 @@ export function createSshDriver(hosts: InventoryHost[], log: (line: string) => v
       return migrateOverSsh(migration, request, onProgress, signal);
     },
 
+    resumePostcopy(request: MigrationRequest, onProgress: (p: MigrationProgress) => void, signal: AbortSignal): Promise<MigrationOutcome> {
+      return migrateOverSsh(migration, request, onProgress, signal, { resume: true });
+    },
+
     close: () => pool.close(),
   };
 }

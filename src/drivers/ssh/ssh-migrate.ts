@@ -1,7 +1,7 @@
 // One migration over SSH: `virsh migrate` on the source, progress from domjobinfo polled on the
 // source, the post-copy switch, abort, final stats from where LAB.md says they live, and a check
 // with `virsh list --all` on both hosts of where the VM really is.
-import type { Clock, MigrationOutcome, MigrationProgress, MigrationRequest } from '../driver.ts';
+import { asksToPausePostcopy, type Clock, type MigrationOutcome, type MigrationProgress, type MigrationRequest } from '../driver.ts';
 import { MigrationFailedError } from '../../errors.ts';
 import type { ExecResult, SshPool } from './ssh-pool.ts';
 import { commandLine } from './shell-quote.ts';
@@ -79,19 +79,25 @@ function reasonText(signal: AbortSignal): string {
   return r instanceof Error ? r.message : String(r ?? 'aborted');
 }
 
+/**
+ * `resume`: continue a post-copy paused after its switch (`virsh migrate --postcopy-resume`);
+ * a post-copy that finished by itself meanwhile (the stream came back) is simply reported done.
+ */
 export async function migrateOverSsh(
   ctx: SshMigrationContext,
   request: MigrationRequest,
   onProgress: (p: MigrationProgress) => void,
   signal: AbortSignal,
+  options: { resume?: boolean } = {},
 ): Promise<MigrationOutcome> {
+  const resume = options.resume === true;
   const { pool, clock, log, settings } = ctx;
   const { vm } = request;
   const source = pool.host(request.from);
   const destination = pool.host(request.to);
   const sourceUri = source.libvirtUri;
   const destinationUri = migrationDestinationUri(destination.migrationAddress, destination.libvirtUri);
-  const tag = `${vm} ${source.name}→${destination.name} (attempt ${request.attempt})`;
+  const tag = `${vm} ${source.name}→${destination.name} (attempt ${request.attempt}${resume ? ', post-copy resume' : ''})`;
   if (signal.aborted) throw new MigrationFailedError(vm, `not started: ${reasonText(signal)}`, 'source');
 
   const listings = async (): Promise<[HostListing, HostListing]> => {
@@ -106,10 +112,19 @@ export async function migrateOverSsh(
     return Promise.all([list(source.name, sourceUri), list(destination.name, destination.libvirtUri)]);
   };
 
+  if (resume) {
+    const [src, dst] = await listings();
+    if (isOnDestination(vm, src, dst)) {
+      log(`${tag}: the paused post-copy finished by itself: ${vm} runs on ${destination.name} only`);
+      const nowMs = clock.nowMs();
+      return outcome(request, nowMs, nowMs, undefined, nowMs);
+    }
+  }
+
   let startedMs = clock.nowMs();
-  let switchedAtMs: number | undefined;
+  let switchedAtMs: number | undefined = resume ? startedMs : undefined;
   /** The switch was accepted: from then on an abort could leave the VM split between hosts. */
-  let switchRequested = false;
+  let switchRequested = resume;
   const markSwitched = (how: string): void => {
     if (switchedAtMs !== undefined) return;
     switchedAtMs = clock.nowMs();
@@ -139,7 +154,7 @@ export async function migrateOverSsh(
   await Promise.race([eventsOpened, clock.sleep(2000)]);
 
   startedMs = clock.nowMs();
-  const migrateArgv = virshMigrate(sourceUri, destinationUri, request);
+  const migrateArgv = resume ? virshMigratePostcopyResume(sourceUri, destinationUri, request) : virshMigrate(sourceUri, destinationUri, request);
   log(`${tag}: ${source.name}$ ${commandLine(migrateArgv)}`);
   let lastPercentLogged = -100;
   let migrateStderr = '';
@@ -162,7 +177,7 @@ export async function migrateOverSsh(
   // The post-copy switch runs on the source itself, from the start.
   const stopSwitcher = new AbortController();
   const switcher =
-    request.mode === 'post-copy'
+    request.mode === 'post-copy' && !resume
       ? pool
           .exec(source.name, untilInputEnds(virshPostcopySwitchLoop(sourceUri, vm, {
             retryMs: settings.switchRetryMs,
@@ -203,7 +218,14 @@ export async function migrateOverSsh(
       if (signal.aborted) {
         // Settle the switch first: a switch that got through must not be followed by an abort.
         if (!abortSent) await stopSwitching();
-        if (switchRequested) {
+        if (switchRequested && !abortSent && asksToPausePostcopy(signal)) {
+          // A stalled post-copy (a silent link loss that libvirt's keepalive has not seen):
+          // paused, it can be resumed; cancelled, neither host would have the whole VM.
+          abortSent = true;
+          log(`${tag}: ${reasonText(signal)}: post-copy already switched, pausing it to resume it (domjobabort --postcopy)`);
+          const r = await pool.exec(source.name, virshDomjobabort(sourceUri, vm, { postcopy: true }));
+          if (r.exitCode !== 0) log(`${tag}: domjobabort --postcopy: ${virshErrorLines(r.stderr) || `exit ${r.exitCode}`}`);
+        } else if (switchRequested) {
           // Neither host has the whole VM after the switch: finishing is the only safe way out.
           if (!abortSent) log(`${tag}: not aborting (${reasonText(signal)}): post-copy already switched, letting it finish`);
           abortSent = true;

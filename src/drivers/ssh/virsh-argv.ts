@@ -174,8 +174,11 @@ export function virshMigrateSetMaxDowntime(uri: string, domain: string, maxDownt
 }
 
 /** Abort the running job; never used after a post-copy switch (neither side has the whole VM). */
-export function virshDomjobabort(uri: string, domain: string): string[] {
-  return virsh(uri, 'domjobabort', domainArg(domain));
+/** `--postcopy` pauses a switched post-copy (recoverable with --postcopy-resume) instead of cancelling. */
+export function virshDomjobabort(uri: string, domain: string, options: { postcopy?: boolean } = {}): string[] {
+  const argv = virsh(uri, 'domjobabort', domainArg(domain));
+  if (options.postcopy) argv.push('--postcopy');
+  return argv;
 }
 
 /**

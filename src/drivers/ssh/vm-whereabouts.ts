@@ -18,15 +18,18 @@ export function isOnDestination(vm: string, source: HostListing, destination: Ho
 
 /**
  * After a failed attempt. Right after a post-copy switch the domain is paused on BOTH hosts
- * (LAB.md); if it stays paused after a failure only `migrate --postcopy-resume` can recover it.
+ * (LAB.md); if the source stays paused after a failure only `migrate --postcopy-resume` can
+ * recover it.
  */
 export function locateVm(vm: string, source: HostListing, destination: HostListing, switchedToPostcopy: boolean): VmWhereabouts {
   if (isOnDestination(vm, source, destination)) return 'destination';
   const s = stateOn(source, vm);
   const d = stateOn(destination, vm);
   if (switchedToPostcopy) {
-    if (d === 'running') return 'destination';
-    return d === 'paused' || s === 'paused' ? 'paused-in-postcopy' : 'unknown';
+    // A source still paused after its migration ended holds pages the destination lacks, even
+    // while the destination says "running (post-copy failed)" (seen on the lab, libvirt 9.0).
+    if (s === 'paused' || d === 'paused') return 'paused-in-postcopy';
+    return d === 'running' ? 'destination' : 'unknown';
   }
   const destinationActive = d === 'running' || d === 'paused';
   if ((s === 'running' || s === 'paused') && !destinationActive) return 'source';

@@ -41,7 +41,7 @@ export function resolveMoves(playbook: Playbook, vmsByHost: ReadonlyMap<string, 
     for (const vm of names) {
       const hosts = where.get(vm) ?? [];
       if (hosts.length > 1) {
-        problems.push({ position: m.position, message: `VM ${vm} is running on ${hosts.join(' and ')}; resolve that by hand before migrating it` });
+        problems.push({ position: m.position, message: splitVmMessage(vm, m.from, hosts, vmsByHost) });
       } else if (hosts[0] === m.from) {
         moves.push({ vm, from: m.from, to, pinnedMode: m.mode, postcopyAllowed: m.postcopy !== 'deny' });
       } else if (hosts[0] !== undefined && to.includes(hosts[0])) {
@@ -58,4 +58,17 @@ export function resolveMoves(playbook: Playbook, vmsByHost: ReadonlyMap<string, 
   const matches = compilePatterns(limit);
   const inLimit = (m: MoveRequest): boolean => matches(m.vm) || matches(m.from) || m.to.some(matches);
   return { moves: moves.filter(inLimit), alreadyInPlace: alreadyInPlace.filter((a) => matches(a.vm) || matches(a.from) || matches(a.host)), excluded: moves.filter((m) => !inLimit(m)) };
+}
+
+/** A VM active on two hosts after the wait for migrations in flight: say what it looks like and what to do. */
+function splitVmMessage(vm: string, from: string, hosts: string[], vmsByHost: ReadonlyMap<string, VmInfo[]>): string {
+  const state = (h: string): string | undefined => vmsByHost.get(h)?.find((v) => v.name === vm)?.state;
+  const other = hosts.find((h) => h !== from);
+  if (hosts.length === 2 && other !== undefined && state(from) === 'paused' && state(other) === 'running') {
+    return (
+      `VM ${vm} is paused on ${from} and running on ${other}: a post-copy migration that did not finish (neither host has all of it); ` +
+      `resume it on ${from} with: virsh migrate --live --postcopy --postcopy-resume ${vm} qemu+ssh://${other}/system`
+    );
+  }
+  return `VM ${vm} is running on ${hosts.map((h) => `${h} (${state(h) ?? 'unknown'})`).join(' and ')}; resolve that by hand before migrating it`;
 }

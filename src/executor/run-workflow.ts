@@ -36,7 +36,7 @@ export async function runWorkflow(playbook: Playbook, driver: Driver, events: En
   setMaxListeners(10 * playbook.inventory.hosts.length + 100, options.stop, options.abortRunning);
   const runStartMs = clock.nowMs();
   const startedAt = new Date().toISOString();
-  const { hosts, vmsByHost, resolved } = await discoverMoves(playbook, driver, events, options.resumePlan ? undefined : options.limit);
+  const { hosts, vmsByHost, resolved } = await discoverMoves(playbook, driver, events, options.resumePlan ? undefined : options.limit, options.stop);
   const strategy = options.resumePlan?.strategy ?? options.strategy ?? playbook.strategy;
 
   let measurements = NO_MEASUREMENTS;
@@ -93,11 +93,38 @@ export async function runWorkflow(playbook: Playbook, driver: Driver, events: En
 }
 
 /** Connects, lists what runs where, and turns the playbook's rules into concrete moves. */
-export async function discoverMoves(playbook: Playbook, driver: Driver, events: EngineEvents, limit?: string) {
+export async function discoverMoves(playbook: Playbook, driver: Driver, events: EngineEvents, limit?: string, stop?: AbortSignal) {
   const hosts = involvedHosts(playbook);
   await stage(events, 'connect', () => driver.connect(hosts));
-  const vmsByHost = await stage(events, 'discover', () => listAll(driver, hosts));
+  const vmsByHost = await stage(events, 'discover', () => listSettled(driver, hosts, playbook.constraints.timeoutMs, events, stop));
   return { hosts, vmsByHost, resolved: resolveMoves(playbook, vmsByHost, limit) };
+}
+
+const SETTLE_POLL_MS = 2000;
+
+/**
+ * What runs where, once no VM is on two hosts: a VM active on two hosts is a migration in
+ * flight (one left running by a killed tsmig, or someone else's), so wait for it to end — up to
+ * the time a migration is allowed — rather than plan around a state about to change.
+ */
+async function listSettled(driver: Driver, hosts: string[], waitMs: number, events: EngineEvents, stop?: AbortSignal): Promise<Map<string, VmInfo[]>> {
+  const deadline = driver.clock.nowMs() + waitMs;
+  let warned = false;
+  for (;;) {
+    const vmsByHost = await listAll(driver, hosts);
+    const split = [...locateVms(vmsByHost)].filter(([, on]) => on.length > 1);
+    if (split.length === 0 || driver.clock.nowMs() + SETTLE_POLL_MS > deadline || stop?.aborted) return vmsByHost;
+    if (!warned) {
+      warned = true;
+      const which = split.map(([vm, on]) => `${vm} (${on.map((h) => `${h}: ${stateOf(vmsByHost, h, vm)}`).join(', ')})`).join('; ');
+      events.emit({ type: 'warning', message: `on two hosts at once, a migration in flight? ${which}; waiting up to ${waitMs / 1000}s for it to end` });
+    }
+    await driver.clock.sleep(SETTLE_POLL_MS, stop).catch(() => undefined);
+  }
+}
+
+function stateOf(vmsByHost: ReadonlyMap<string, VmInfo[]>, host: string, vm: string): string {
+  return vmsByHost.get(host)?.find((v) => v.name === vm)?.state ?? 'absent';
 }
 
 /** Sources and every possible destination, in inventory order. */

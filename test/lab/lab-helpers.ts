@@ -64,8 +64,8 @@ export interface CliRun {
 }
 
 export interface TsmigOptions {
-  /** Sees progress lines as they come (to inject faults at the right moment). */
-  onStderr?: (line: string) => void;
+  /** Sees progress lines as they come (to inject faults at the right moment), and tsmig's pid. */
+  onStderr?: (line: string, pid: number) => void;
   /** The test's own signal (`t.signal`): a test that times out takes its tsmig with it. */
   signal?: AbortSignal;
   /** SIGTERM (tsmig's interrupt) after this long; below the test's timeout so stderr is shown. */
@@ -89,7 +89,7 @@ export async function tsmig(args: string[], options: TsmigOptions = {}): Promise
   child.stderr?.on('data', (chunk: Buffer) => {
     const text = chunk.toString();
     stderr += text;
-    if (options.onStderr) for (const line of text.split('\n')) if (line.trim()) options.onStderr(line);
+    if (options.onStderr) for (const line of text.split('\n')) if (line.trim()) options.onStderr(line, child.pid ?? 0);
   });
   const result = await child;
   let json: CliRun['json'] = {};
@@ -120,4 +120,27 @@ export function recordMeasurement(what: string, figures: Record<string, unknown>
   mkdirSync(dir, { recursive: true });
   appendFileSync(join(dir, 'lab-measurements.jsonl'), `${JSON.stringify({ at: new Date().toISOString(), what, ...figures })}\n`);
   console.log(`# lab measurement: ${what}: ${JSON.stringify(figures)}`);
+}
+
+/**
+ * The promise to the operator, checked with virsh on both hosts: every guest runs on exactly one
+ * host and is paused nowhere. Returns where each one runs.
+ */
+export async function assertEveryGuestOnExactlyOneHost(): Promise<Record<string, string>> {
+  const listed = { hostA: await domainsOn('hostA'), hostB: await domainsOn('hostB') };
+  const where: Record<string, string> = {};
+  for (const g of guests) {
+    const on = Object.entries(listed).flatMap(([host, ds]) => ds.filter((d) => d.name === g).map((d) => `${host}:${d.state}`));
+    const running = on.filter((x) => x.endsWith(':running'));
+    if (running.length !== 1 || on.length !== 1) throw new Error(`${g} is not running on exactly one host: ${on.join(', ') || 'nowhere'}`);
+    where[g] = running[0]!.split(':')[0]!;
+  }
+  return where;
+}
+
+/** The run's own account (its report's vm_on) agrees with virsh. */
+export function assertReportMatches(run: CliRun, where: Record<string, string>): void {
+  for (const m of run.json.migrations ?? []) {
+    if (m.vm_on !== where[m.vm]) throw new Error(`the report says ${m.vm} runs on ${m.vm_on}, virsh says ${where[m.vm]}`);
+  }
 }

@@ -302,3 +302,17 @@ test('resume of a post-copy that finished by itself meanwhile: done, nothing run
   assert.ok(!servers.hostA!.commands.slice(before).some((c) => c.includes(' migrate ')), 'no virsh migrate after the VM arrived');
   assert.ok(log.some((l) => l.includes('finished by itself')));
 });
+
+test('the SSH connection lost during measurement: HostUnreachableError naming the host (exit 4), not a bare command failure', async () => {
+  const d = driver();
+  await d.connect(['hostA']);
+  setTimeout(() => servers.hostA!.dropConnections(), 500);
+  await assert.rejects(d.sampleCounters('hostA', { durationMs: 3000, intervalMs: 500 }), (e: unknown) => {
+    assert.ok(e instanceof HostUnreachableError, String(e));
+    assert.equal(e.host, 'hostA');
+    assert.equal(e.exitCode, 4);
+    assert.match(e.message, /^host hostA is unreachable: the SSH connection was lost during measurement; nothing was migrated/);
+    return true;
+  });
+  await d.close();
+});

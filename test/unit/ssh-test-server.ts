@@ -16,6 +16,8 @@ export interface TestSshServer {
   commands: string[];
   /** Connections accepted so far. */
   connections: number;
+  /** Ends every client connection at once, as a killed sshd does. */
+  dropConnections(): void;
   close(): Promise<void>;
 }
 
@@ -101,6 +103,9 @@ export async function startTestSshServer(options: TestSshServerOptions = {}, key
     commands,
     get connections() {
       return state.connections;
+    },
+    dropConnections: () => {
+      for (const c of clients) c.end();
     },
     close: () =>
       new Promise<void>((resolve) => {

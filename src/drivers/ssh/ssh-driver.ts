@@ -1,6 +1,7 @@
 // The real backend: libvirt hosts reached over SSH, driven with virsh. Facts only, no policy.
 import type { CounterReading, Driver, MigrationOutcome, MigrationProgress, MigrationRequest, SamplingWindow, VmInfo } from '../driver.ts';
 import type { InventoryHost } from '../../playbook/types.ts';
+import { HostUnreachableError } from '../../errors.ts';
 import { wallClock } from '../wall-clock.ts';
 import { CounterSamplerStream, readingsFromTicks, type SamplerTick } from './counter-sampler-parse.ts';
 import { counterSamplerArgv, readingsInWindow } from './counter-sampler-script.ts';
@@ -85,6 +86,9 @@ export function createSshDriver(hosts: InventoryHost[], log: (line: string) => v
           },
         });
         if (signal?.aborted) throw signal.reason;
+        if (result.connectionLost) {
+          throw new HostUnreachableError(host, `the SSH connection was lost during measurement; nothing was migrated. Check sshd and the network on ${host}, then run again`);
+        }
         if (result.aborted) throw new RemoteCommandError(host, 'counter sampler', null, `no end after ${window.durationMs + samplerGraceMs} ms`);
         if (streamError) throw new Error(`${host}: counter sampler output: ${streamError.message}`);
         const failed = ticks.find((t) => t.domstatsError);

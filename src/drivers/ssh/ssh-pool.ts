@@ -25,6 +25,8 @@ export interface ExecOptions {
 export interface ExecResult {
   /** null when the channel closed without an exit status (killed, aborted, connection lost). */
   exitCode: number | null;
+  /** The host's SSH connection went away under the command (sshd killed, host down). */
+  connectionLost?: boolean;
   exitSignal?: string;
   stdout: string;
   stderr: string;
@@ -86,6 +88,8 @@ interface Connection {
   client: ssh2.Client;
   slots: ChannelSlots;
   closed: boolean;
+  /** The server ended the session or the socket failed (before 'close', which may come later). */
+  ended?: boolean;
 }
 
 export class SshPool {
@@ -117,10 +121,13 @@ export class SshPool {
     const opening = this.open(this.host(name));
     this.connections.set(name, opening);
     opening.then(
-      (c) => c.client.once('close', () => {
-        c.closed = true;
-        if (this.connections.get(name) === opening) this.connections.delete(name);
-      }),
+      (c) => {
+        c.client.once('end', () => (c.ended = true));
+        c.client.once('close', () => {
+          c.closed = true;
+          if (this.connections.get(name) === opening) this.connections.delete(name);
+        });
+      },
       () => this.connections.delete(name),
     );
     return opening;
@@ -196,6 +203,7 @@ export class SshPool {
   /** exec, then throw RemoteCommandError unless it exited 0; returns stdout. */
   async run(name: string, argv: readonly string[], options: ExecOptions = {}): Promise<string> {
     const result = await this.exec(name, argv, options);
+    if (result.connectionLost) throw new HostUnreachableError(name, `the SSH connection was lost while running \`${commandLine(argv)}\``);
     if (result.exitCode !== 0) throw new RemoteCommandError(name, commandLine(argv), result.exitCode, result.stderr);
     return result.stdout;
   }
@@ -249,7 +257,10 @@ export class SshPool {
           const restErr = err.end();
           if (restOut) options.onStdout?.(restOut);
           if (restErr) options.onStderr?.(restErr);
-          resolve({ exitCode, ...(exitSignal ? { exitSignal } : {}), stdout: stdout + restOut, stderr: stderr + restErr, aborted });
+          const result = { exitCode, ...(exitSignal ? { exitSignal } : {}), stdout: stdout + restOut, stderr: stderr + restErr, aborted };
+          if (exitCode !== null || exitSignal || aborted) return resolve(result);
+          // No exit status: was it the whole connection? The client's 'end'/'close' can trail the channel's.
+          setTimeout(() => resolve({ ...result, ...(connection.ended || connection.closed ? { connectionLost: true } : {}) }), 100);
         });
       });
     });

@@ -1,0 +1,226 @@
+// Faults injected on the real lab while `tsmig run` works, as an operator would meet them: after
+// each, virsh on both hosts must show every guest running on exactly one host, the report must
+// say the same, and a rerun (or the run's own retries) must finish the job. Each test records a
+// row of the fault matrix in test-output/lab-measurements.jsonl.
+import { test, before, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createDriver } from '../../src/drivers/create-driver.ts';
+import { MigrationFailedError } from '../../src/errors.ts';
+import { loadPlaybook } from '../../src/playbook/load-playbook.ts';
+import {
+  assertEveryGuestOnExactlyOneHost,
+  assertReportMatches,
+  guestsHomeOnA,
+  inventoryVariant,
+  lab,
+  labInventory,
+  labPlaybook,
+  recordMeasurement,
+  tsmig,
+  type CliRun,
+} from './lab-helpers.ts';
+
+const sentinel = '/tmp/tsmig-injected';
+const sentinelOn = (host: string): Promise<string> => lab('exec', host, 'sh', '-c', `test -e ${sentinel} && echo present || echo absent`);
+
+before(guestsHomeOnA);
+afterEach(async () => {
+  // Whatever a failed test left behind: the link, sshd, libvirtd, the guests.
+  await lab('heal-link').catch(() => undefined);
+  await lab('start-sshd', 'hostA').catch(() => undefined);
+  await lab('start-libvirtd', 'hostB').catch(() => undefined);
+  await guestsHomeOnA();
+});
+
+function record(run: CliRun, vm: string) {
+  return run.json.migrations?.find((m) => m.vm === vm);
+}
+
+/** gsend alone, slowed to 8 MiB/s so that a fault lands inside its migration. */
+function gsendArgs(mode: 'pre-copy' | 'post-copy', ...extra: string[]): string[] {
+  return [
+    'run', labPlaybook('lab-a-to-b.yml'), '-i', labInventory, '--limit', 'gsend', '--strategy', mode,
+    '-e', 'constraints.bandwidth_mbps=64', '-e', 'constraints.timeout=60s', '-e', 'constraints.retries=12', ...extra,
+  ];
+}
+
+test('sshd on the source killed during measurement: exit 4 naming hostA, nothing moved; with sshd back a rerun finishes', { timeout: 240_000 }, async (t) => {
+  let killed: Promise<unknown> | undefined;
+  const r = await tsmig(['run', labPlaybook('lab-a-to-b.yml'), '-i', labInventory], {
+    signal: t.signal,
+    onStderr: (line) => {
+      if (!killed && /hostA: sampling traffic/.test(line)) killed = sleep(1500).then(() => lab('kill-sshd', 'hostA'));
+    },
+  });
+  assert.ok(killed, 'the run reached measurement');
+  await killed;
+  assert.equal(r.exitCode, 4, r.stderr);
+  assert.match(r.stderr, /ERROR: .*hostA/);
+  assert.doesNotMatch(r.stderr, /TASK \[migrate\]/);
+  assert.deepEqual(await assertEveryGuestOnExactlyOneHost(), { gsend: 'hostA', grecv: 'hostA' });
+
+  await lab('start-sshd', 'hostA');
+  const rerun = await tsmig(['run', labPlaybook('lab-a-to-b.yml'), '-i', labInventory], { signal: t.signal });
+  assert.equal(rerun.exitCode, 0, rerun.stderr);
+  const where = await assertEveryGuestOnExactlyOneHost();
+  assert.deepEqual(where, { gsend: 'hostB', grecv: 'hostB' });
+  assertReportMatches(rerun, where);
+  recordMeasurement('fault: sshd killed on the source during measurement', {
+    exitCode: r.exitCode,
+    error: /ERROR: (.*)/.exec(r.stderr)?.[1],
+    vmsLost: 0,
+    failedRunS: r.wallMs / 1000,
+    rerunS: rerun.wallMs / 1000,
+  });
+});
+
+test('link between the hosts cut during a pre-copy: the attempt fails with the VM on its source, the retry moves it', { timeout: 300_000 }, async (t) => {
+  let cutAt = 0;
+  let healedAt = 0;
+  let cut: Promise<unknown> | undefined;
+  let healed: Promise<unknown> | undefined;
+  const r = await tsmig(gsendArgs('pre-copy'), {
+    signal: t.signal,
+    timeoutMs: 280_000,
+    onStderr: (line) => {
+      if (!cut && /gsend hostA→hostB \(attempt 1\): hostA\$ virsh .* migrate /.test(line)) {
+        cut = sleep(3000).then(() => ((cutAt = Date.now()), lab('cut-link')));
+      }
+      if (cut && !healed && /gsend: attempt 1 failed/.test(line)) healed = cut.then(() => lab('heal-link')).then(() => (healedAt = Date.now()));
+    },
+  });
+  await healed;
+  assert.ok(cut && healed, `the link was cut and healed:\n${r.stderr}`);
+  assert.equal(r.exitCode, 0, r.stderr);
+  const m = record(r, 'gsend');
+  assert.equal(m?.status, 'changed');
+  assert.ok((m?.retries ?? 0) >= 1, JSON.stringify(m));
+  assert.match(r.stderr, /gsend: attempt 1 failed: .*the VM still runs on hostA/);
+  const where = await assertEveryGuestOnExactlyOneHost();
+  assert.deepEqual(where, { gsend: 'hostB', grecv: 'hostA' });
+  assertReportMatches(r, where);
+  recordMeasurement('fault: link cut during pre-copy', {
+    firstError: /gsend: attempt 1 failed: (.*?); retrying/.exec(r.stderr)?.[1],
+    failureDetectedAfterCutS: (healedAt - cutAt) / 1000,
+    retries: m?.retries,
+    vmsLost: 0,
+    recoveredAfterHealS: (Date.now() - healedAt) / 1000,
+    runS: r.wallMs / 1000,
+  });
+});
+
+test('link cut during a post-copy: the VM pauses mid post-copy, tsmig resumes it when the link is back', { timeout: 300_000 }, async (t) => {
+  let cutAt = 0;
+  let healedAt = 0;
+  let cut: Promise<unknown> | undefined;
+  let healed: Promise<unknown> | undefined;
+  const r = await tsmig(gsendArgs('post-copy'), {
+    signal: t.signal,
+    timeoutMs: 280_000,
+    onStderr: (line) => {
+      if (!cut && /gsend .*: switched to post-copy after/.test(line)) cut = lab('cut-link').then(() => (cutAt = Date.now()));
+      if (cut && !healed && /gsend: attempt 1 failed/.test(line)) healed = cut.then(() => lab('heal-link')).then(() => (healedAt = Date.now()));
+    },
+  });
+  await healed;
+  assert.ok(cut && healed, `the link was cut and healed:\n${r.stderr}`);
+  assert.equal(r.exitCode, 0, r.stderr);
+  assert.match(r.stderr, /gsend: attempt 1 failed: .*paused mid post-copy/);
+  assert.match(r.stderr, /post-copy resume/);
+  const m = record(r, 'gsend');
+  assert.equal(m?.status, 'changed', JSON.stringify(m));
+  const where = await assertEveryGuestOnExactlyOneHost();
+  assert.deepEqual(where, { gsend: 'hostB', grecv: 'hostA' });
+  assertReportMatches(r, where);
+  recordMeasurement('fault: link cut during post-copy', {
+    firstError: /gsend: attempt 1 failed: (.*?); retrying/.exec(r.stderr)?.[1],
+    pauseDetectedAfterCutS: (healedAt - cutAt) / 1000,
+    attempts: (m?.retries ?? 0) + 1,
+    resumedBy: /finished by itself/.test(r.stderr) ? 'the stream itself, once the link was back' : 'virsh migrate --postcopy-resume',
+    vmsLost: 0,
+    recoveredAfterHealS: (Date.now() - healedAt) / 1000,
+    runS: r.wallMs / 1000,
+  });
+});
+
+test('the engine killed (SIGKILL) during a migration, then --resume from its journal: every guest moved once, none forgotten', { timeout: 300_000 }, async (t) => {
+  const journal = join(mkdtempSync(join(tmpdir(), 'tsmig-lab-journal-')), 'run.journal.jsonl');
+  let killedAt = 0;
+  const killed = await tsmig(['run', labPlaybook('lab-a-to-b.yml'), '-i', labInventory, '--journal', journal, '-e', 'constraints.bandwidth_mbps=64'], {
+    signal: t.signal,
+    onStderr: (line, pid) => {
+      if (!killedAt && /grecv hostA→hostB \(attempt 1\): hostA\$ virsh .* migrate /.test(line)) {
+        killedAt = Date.now();
+        setTimeout(() => process.kill(pid, 'SIGKILL'), 2000);
+      }
+    },
+  });
+  assert.ok(killedAt > 0, `the run reached grecv's migration:\n${killed.stderr}`);
+  assert.equal(killed.exitCode, -1, 'killed, no exit code');
+  const resumed = await tsmig(['run', labPlaybook('lab-a-to-b.yml'), '-i', labInventory, '--resume', journal], { signal: t.signal });
+  assert.equal(resumed.exitCode, 0, resumed.stderr);
+  const gsend = record(resumed, 'gsend');
+  const grecv = record(resumed, 'grecv');
+  assert.equal(gsend?.status, 'ok', `gsend arrived before the kill: not migrated again (${JSON.stringify(gsend)})`);
+  assert.ok(grecv?.status === 'changed' || grecv?.status === 'ok', JSON.stringify(grecv));
+  const where = await assertEveryGuestOnExactlyOneHost();
+  assert.deepEqual(where, { gsend: 'hostB', grecv: 'hostB' });
+  assertReportMatches(resumed, where);
+  recordMeasurement('fault: engine killed mid-run, then --resume', {
+    grecvInResumedRun: grecv?.status,
+    vmsLost: 0,
+    vmsMigratedTwice: 0,
+    resumeS: resumed.wallMs / 1000,
+  });
+});
+
+test('a playbook full of shell metacharacters: refused before any host is reached, nothing runs on the hosts', { timeout: 60_000 }, async (t) => {
+  await lab('exec', 'hostA', 'rm', '-f', sentinel);
+  const playbook = labPlaybook('lab-a-to-b.yml');
+  const vms = (name: string): string[] => [playbook, '-i', labInventory, '-e', `migrations=[{from: hostA, to: hostB, vms: ["${name}"]}]`];
+  const inventoryLine = (edit: (yaml: string) => string): string[] => [playbook, '-i', inventoryVariant(edit)];
+  const attempts: Array<[string, string[]]> = [
+    ['a VM name with ;', vms(`gsend;touch ${sentinel}`)],
+    ['a VM name with $()', vms(`$(touch ${sentinel})`)],
+    ['a VM name with backticks', vms(`\`touch ${sentinel}\``)],
+    ['a VM name starting with -', vms('--help')],
+    ['a libvirt URI with a command', inventoryLine((y) => y.replace('"qemu:///system"', `"qemu:///system;touch ${sentinel}"`))],
+    ['a NIC with a pipe', inventoryLine((y) => y.replace('nic: eth0', `nic: "eth0|touch ${sentinel}"`))],
+    ['a host address with a command', inventoryLine((y) => y.replace('address: 10.200.0.1', `address: "10.200.0.1;touch ${sentinel}"`))],
+  ];
+  for (const [what, args] of attempts) {
+    const r = await tsmig(['run', ...args], { signal: t.signal });
+    assert.equal(r.exitCode, 4, `${what}: exit ${r.exitCode}\n${r.stderr}`);
+    assert.match(r.stderr, /ERROR: .*:\d+:\d+: /, `${what}: the error points at the file`);
+    assert.doesNotMatch(r.stderr, /TASK \[connect\]/, `${what}: no host reached`);
+  }
+  assert.equal(await sentinelOn('hostA'), 'absent');
+  assert.deepEqual(await assertEveryGuestOnExactlyOneHost(), { gsend: 'hostA', grecv: 'hostA' });
+});
+
+test('hostile VM names that bypass the schema reach virsh as one literal argument: no command runs', { timeout: 120_000 }, async () => {
+  await Promise.all(['hostA', 'hostB'].map((h) => lab('exec', h, 'rm', '-f', sentinel)));
+  const playbook = loadPlaybook(labPlaybook('lab-a-to-b.yml'), { inventoryFile: labInventory });
+  const driver = await createDriver(playbook.inventory, () => {});
+  await driver.connect(['hostA', 'hostB']);
+  try {
+    for (const vm of [`x';touch ${sentinel};'`, `$(touch ${sentinel})`, `\`touch ${sentinel}\``, `x\ntouch ${sentinel}`, `x" && touch ${sentinel} #`]) {
+      const request = { vm, from: 'hostA', to: 'hostB', mode: 'pre-copy', bandwidthMbps: 0, maxDowntimeMs: 0, autoConverge: false, postcopySwitch: 'immediate', persistent: false, undefineSource: false, attempt: 1 } as const;
+      await assert.rejects(driver.migrate(request, () => {}, new AbortController().signal), (e: unknown) => {
+        assert.ok(e instanceof MigrationFailedError, String(e));
+        // virsh saw the whole name as one domain name (its message quotes it up to a newline).
+        const quoted = vm.includes('\n') ? `failed to get domain '${vm.split('\n')[0]}` : `failed to get domain '${vm}')`;
+        assert.ok(e.message.includes(`not on hostA (${quoted}`), `${JSON.stringify(vm)}: ${e.message}`);
+        return true;
+      });
+    }
+  } finally {
+    await driver.close();
+  }
+  assert.equal(await sentinelOn('hostA'), 'absent');
+  assert.equal(await sentinelOn('hostB'), 'absent');
+});

@@ -147,6 +147,40 @@ test('link cut during a post-copy: the VM pauses mid post-copy, tsmig resumes it
   });
 });
 
+test('destination libvirtd stopped in the middle of a pre-copy: the VM stays on its source; started again, the retry moves it', { timeout: 300_000 }, async (t) => {
+  let stoppedAt = 0;
+  let startedAt = 0;
+  let stopping: Promise<unknown> | undefined;
+  let starting: Promise<unknown> | undefined;
+  const r = await tsmig(gsendArgs('pre-copy'), {
+    signal: t.signal,
+    timeoutMs: 280_000,
+    onStderr: (line) => {
+      if (!stopping && /gsend hostA→hostB \(attempt 1\): hostA\$ virsh .* migrate /.test(line)) {
+        stopping = sleep(3000).then(() => ((stoppedAt = Date.now()), lab('stop-libvirtd', 'hostB')));
+      }
+      if (stopping && !starting && /gsend: attempt 1 failed/.test(line)) starting = stopping.then(() => lab('start-libvirtd', 'hostB')).then(() => (startedAt = Date.now()));
+    },
+  });
+  await starting;
+  assert.ok(stopping && starting, `libvirtd was stopped and started:\n${r.stderr}`);
+  assert.equal(r.exitCode, 0, r.stderr);
+  assert.match(r.stderr, /gsend: attempt 1 failed: .*the VM still runs on hostA/);
+  const m = record(r, 'gsend');
+  assert.equal(m?.status, 'changed');
+  const where = await assertEveryGuestOnExactlyOneHost();
+  assert.deepEqual(where, { gsend: 'hostB', grecv: 'hostA' });
+  assertReportMatches(r, where);
+  recordMeasurement('fault: destination libvirtd stopped during pre-copy', {
+    firstError: /gsend: attempt 1 failed: (.*?); retrying/.exec(r.stderr)?.[1],
+    failureDetectedAfterStopS: (startedAt - stoppedAt) / 1000,
+    retries: m?.retries,
+    vmsLost: 0,
+    recoveredAfterRestartS: (Date.now() - startedAt) / 1000,
+    runS: r.wallMs / 1000,
+  });
+});
+
 test('the engine killed (SIGKILL) during a migration, then --resume from its journal: every guest moved once, none forgotten', { timeout: 300_000 }, async (t) => {
   const journal = join(mkdtempSync(join(tmpdir(), 'tsmig-lab-journal-')), 'run.journal.jsonl');
   let killedAt = 0;

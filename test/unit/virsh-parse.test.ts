@@ -318,3 +318,11 @@ test('migrate --verbose progress: \\r-separated percentages', () => {
   assert.deepEqual([post[0], post.at(-2), post.at(-1)], [1, 44, 100]);
   assert.equal(fixture('migrate-postcopy-cmd.txt').trim(), '', 'migrate-postcopy prints nothing on success');
 });
+
+test('migrate --verbose stderr of a post-copy cut by a link loss: the error after the last percentage, without a newline', () => {
+  // Captured on the lab (test/lab/lab.sh cut-link 1 s after migrate-postcopy): libvirt's keepalive gave up.
+  const stderr = readFileSync(new URL('../fixtures/migrate-postcopy-link-cut-stderr.txt', import.meta.url), 'utf8');
+  assert.match(stderr, /%\]error: /, 'the captured form this test is about');
+  assert.equal(virshErrorLines(stderr), 'internal error: connection closed due to keepalive timeout');
+  assert.equal(parseMigrateProgressPercents(stderr).at(-1), 8);
+});

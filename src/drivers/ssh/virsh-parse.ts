@@ -391,7 +391,10 @@ export function parseMigrateProgressPercents(text: string): number[] {
 
 /** The `error: …` lines virsh printed (its failure reasons), joined. */
 export function virshErrorLines(text: string): string {
-  return lines(text)
+  // `migrate --verbose` ends its progress without a newline: "Migration: [  8 %]error: …".
+  return text
+    .replace(/%\]error:/g, '%]\nerror:')
+    .split(/\r\n|\r|\n/)
     .filter((l) => l.startsWith('error:'))
     .map((l) => l.slice('error:'.length).trim())
     .join('; ');

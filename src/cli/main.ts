@@ -1,10 +1,11 @@
 // tsmig's command line: Ansible's habits, meaningful exit codes, one clear message per error.
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { ExitCode, TsmigError } from '../errors.ts';
 import { TSMIG_VERSION } from '../version.ts';
 import { validateCommand } from './validate-command.ts';
 import { runCommand, type RunCommandOptions } from './run-command.ts';
 import { reportCommand } from './report-command.ts';
+import { bashCompletion } from './completion.ts';
 import { REPORT_FORMATS, type ReportFormat } from '../report/render-report-format.ts';
 
 const STRATEGIES = ['traffic-sensitive', 'pre-copy', 'post-copy'];
@@ -75,6 +76,14 @@ export function buildProgram(): Command {
     .description('re-render a saved run report')
     .action((file: string, opts: { format: ReportFormat; output?: string }) => {
       process.exitCode = reportCommand(file, opts.format, opts.output);
+    });
+
+  program
+    .command('completion')
+    .addArgument(new Argument('[shell]', 'the shell').choices(['bash']).default('bash'))
+    .description('print a shell completion script; load it with: eval "$(tsmig completion bash)"')
+    .action(() => {
+      process.stdout.write(bashCompletion(program));
     });
 
   return program;

@@ -29,11 +29,13 @@ const sentinelOn = (host: string): Promise<string> => lab('exec', host, 'sh', '-
 
 before(guestsHomeOnA);
 afterEach(async () => {
-  // Whatever a failed test left behind: the link, sshd, libvirtd, the guests.
+  // Whatever a test left behind: the link, sshd, libvirtd, and the guests — booted afresh, since
+  // a link cut while they talk across it stalls their TCP stream for minutes (retransmission
+  // back-off), and the next tests measure that stream.
   await lab('heal-link').catch(() => undefined);
   await lab('start-sshd', 'hostA').catch(() => undefined);
   await lab('start-libvirtd', 'hostB').catch(() => undefined);
-  await guestsHomeOnA();
+  await lab('reset-guests');
 });
 
 function record(run: CliRun, vm: string) {

@@ -80,107 +80,84 @@ test('sshd on the source killed during measurement: exit 4 naming hostA, nothing
   });
 });
 
-test('link between the hosts cut during a pre-copy: the attempt fails with the VM on its source, the retry moves it', { timeout: 300_000 }, async (t) => {
-  let cutAt = 0;
-  let healedAt = 0;
-  let cut: Promise<unknown> | undefined;
-  let healed: Promise<unknown> | undefined;
-  const r = await tsmig(gsendArgs('pre-copy'), {
-    signal: t.signal,
-    timeoutMs: 280_000,
-    onStderr: (line) => {
-      if (!cut && /gsend hostA→hostB \(attempt 1\): hostA\$ virsh .* migrate /.test(line)) {
-        cut = sleep(3000).then(() => ((cutAt = Date.now()), lab('cut-link')));
-      }
-      if (cut && !healed && /gsend: attempt 1 failed/.test(line)) healed = cut.then(() => lab('heal-link')).then(() => (healedAt = Date.now()));
-    },
-  });
-  await healed;
-  assert.ok(cut && healed, `the link was cut and healed:\n${r.stderr}`);
-  assert.equal(r.exitCode, 0, r.stderr);
-  const m = record(r, 'gsend');
-  assert.equal(m?.status, 'changed');
-  assert.ok((m?.retries ?? 0) >= 1, JSON.stringify(m));
-  assert.match(r.stderr, /gsend: attempt 1 failed: .*the VM still runs on hostA/);
-  const where = await assertEveryGuestOnExactlyOneHost();
-  assert.deepEqual(where, { gsend: 'hostB', grecv: 'hostA' });
-  assertReportMatches(r, where);
-  recordMeasurement('fault: link cut during pre-copy', {
-    firstError: /gsend: attempt 1 failed: (.*?); retrying/.exec(r.stderr)?.[1],
-    failureDetectedAfterCutS: (healedAt - cutAt) / 1000,
-    retries: m?.retries,
-    vmsLost: 0,
-    recoveredAfterHealS: (Date.now() - healedAt) / 1000,
-    runS: r.wallMs / 1000,
-  });
-});
+interface Fault {
+  /** The progress line at which the fault is injected, and how long after it. */
+  injectAfter: RegExp;
+  delayMs: number;
+  inject: () => Promise<unknown>;
+  /** Run once tsmig reports the first attempt failed (the link back, the daemon started). */
+  repair: () => Promise<unknown>;
+}
 
-test('link cut during a post-copy: the VM pauses mid post-copy, tsmig resumes it when the link is back', { timeout: 300_000 }, async (t) => {
-  let cutAt = 0;
-  let healedAt = 0;
-  let cut: Promise<unknown> | undefined;
-  let healed: Promise<unknown> | undefined;
-  const r = await tsmig(gsendArgs('post-copy'), {
+/** gsend's migration with a fault injected and later repaired; when each happened (ms). */
+async function migrateThroughFault(t: { signal: AbortSignal }, mode: 'pre-copy' | 'post-copy', fault: Fault) {
+  const at = { injected: 0, repaired: 0 };
+  let injected: Promise<unknown> | undefined;
+  let repaired: Promise<unknown> | undefined;
+  const run = await tsmig(gsendArgs(mode), {
     signal: t.signal,
     timeoutMs: 280_000,
     onStderr: (line) => {
-      if (!cut && /gsend .*: switched to post-copy after/.test(line)) cut = lab('cut-link').then(() => (cutAt = Date.now()));
-      if (cut && !healed && /gsend: attempt 1 failed/.test(line)) healed = cut.then(() => lab('heal-link')).then(() => (healedAt = Date.now()));
+      if (!injected && fault.injectAfter.test(line)) injected = sleep(fault.delayMs).then(() => ((at.injected = Date.now()), fault.inject()));
+      if (injected && !repaired && /gsend: attempt 1 failed/.test(line)) repaired = injected.then(fault.repair).then(() => (at.repaired = Date.now()));
     },
   });
-  await healed;
-  assert.ok(cut && healed, `the link was cut and healed:\n${r.stderr}`);
-  assert.equal(r.exitCode, 0, r.stderr);
-  assert.match(r.stderr, /gsend: attempt 1 failed: .*paused mid post-copy/);
-  assert.match(r.stderr, /post-copy resume/);
-  const m = record(r, 'gsend');
+  await repaired;
+  assert.ok(injected && repaired, `the fault was injected and repaired:\n${run.stderr}`);
+  assert.equal(run.exitCode, 0, run.stderr);
+  const m = record(run, 'gsend');
   assert.equal(m?.status, 'changed', JSON.stringify(m));
   const where = await assertEveryGuestOnExactlyOneHost();
   assert.deepEqual(where, { gsend: 'hostB', grecv: 'hostA' });
-  assertReportMatches(r, where);
-  recordMeasurement('fault: link cut during post-copy', {
-    firstError: /gsend: attempt 1 failed: (.*?); retrying/.exec(r.stderr)?.[1],
-    pauseDetectedAfterCutS: (healedAt - cutAt) / 1000,
+  assertReportMatches(run, where);
+  const figures = {
+    firstError: /gsend: attempt 1 failed: (.*?); retrying/.exec(run.stderr)?.[1],
+    failureSeenAfterFaultS: (at.repaired - at.injected) / 1000,
     attempts: (m?.retries ?? 0) + 1,
-    resumedBy: /finished by itself/.test(r.stderr) ? 'the stream itself, once the link was back' : 'virsh migrate --postcopy-resume',
     vmsLost: 0,
-    recoveredAfterHealS: (Date.now() - healedAt) / 1000,
-    runS: r.wallMs / 1000,
+    recoveredAfterRepairS: (Date.now() - at.repaired) / 1000,
+    runS: run.wallMs / 1000,
+  };
+  return { run, figures };
+}
+
+const precopyStarted = /gsend hostA→hostB \(attempt 1\): hostA\$ virsh .* migrate /;
+
+test('link between the hosts cut during a pre-copy: the attempt fails with the VM on its source, the retry moves it', { timeout: 300_000 }, async (t) => {
+  const { run, figures } = await migrateThroughFault(t, 'pre-copy', {
+    injectAfter: precopyStarted,
+    delayMs: 3000,
+    inject: () => lab('cut-link'),
+    repair: () => lab('heal-link'),
+  });
+  assert.match(run.stderr, /gsend: attempt 1 failed: .*the VM still runs on hostA/);
+  recordMeasurement('fault: link cut during pre-copy', figures);
+});
+
+test('link cut during a post-copy: the VM pauses mid post-copy, tsmig resumes it when the link is back', { timeout: 300_000 }, async (t) => {
+  const { run, figures } = await migrateThroughFault(t, 'post-copy', {
+    injectAfter: /gsend .*: switched to post-copy after/,
+    delayMs: 0,
+    inject: () => lab('cut-link'),
+    repair: () => lab('heal-link'),
+  });
+  assert.match(run.stderr, /gsend: attempt 1 failed: .*paused mid post-copy/);
+  assert.match(run.stderr, /post-copy resume/);
+  recordMeasurement('fault: link cut during post-copy', {
+    ...figures,
+    resumedBy: /finished by itself/.test(run.stderr) ? 'the stream itself, once the link was back' : 'virsh migrate --postcopy-resume',
   });
 });
 
 test('destination libvirtd stopped in the middle of a pre-copy: the VM stays on its source; started again, the retry moves it', { timeout: 300_000 }, async (t) => {
-  let stoppedAt = 0;
-  let startedAt = 0;
-  let stopping: Promise<unknown> | undefined;
-  let starting: Promise<unknown> | undefined;
-  const r = await tsmig(gsendArgs('pre-copy'), {
-    signal: t.signal,
-    timeoutMs: 280_000,
-    onStderr: (line) => {
-      if (!stopping && /gsend hostA→hostB \(attempt 1\): hostA\$ virsh .* migrate /.test(line)) {
-        stopping = sleep(3000).then(() => ((stoppedAt = Date.now()), lab('stop-libvirtd', 'hostB')));
-      }
-      if (stopping && !starting && /gsend: attempt 1 failed/.test(line)) starting = stopping.then(() => lab('start-libvirtd', 'hostB')).then(() => (startedAt = Date.now()));
-    },
+  const { run, figures } = await migrateThroughFault(t, 'pre-copy', {
+    injectAfter: precopyStarted,
+    delayMs: 3000,
+    inject: () => lab('stop-libvirtd', 'hostB'),
+    repair: () => lab('start-libvirtd', 'hostB'),
   });
-  await starting;
-  assert.ok(stopping && starting, `libvirtd was stopped and started:\n${r.stderr}`);
-  assert.equal(r.exitCode, 0, r.stderr);
-  assert.match(r.stderr, /gsend: attempt 1 failed: .*the VM still runs on hostA/);
-  const m = record(r, 'gsend');
-  assert.equal(m?.status, 'changed');
-  const where = await assertEveryGuestOnExactlyOneHost();
-  assert.deepEqual(where, { gsend: 'hostB', grecv: 'hostA' });
-  assertReportMatches(r, where);
-  recordMeasurement('fault: destination libvirtd stopped during pre-copy', {
-    firstError: /gsend: attempt 1 failed: (.*?); retrying/.exec(r.stderr)?.[1],
-    failureDetectedAfterStopS: (startedAt - stoppedAt) / 1000,
-    retries: m?.retries,
-    vmsLost: 0,
-    recoveredAfterRestartS: (Date.now() - startedAt) / 1000,
-    runS: r.wallMs / 1000,
-  });
+  assert.match(run.stderr, /gsend: attempt 1 failed: .*the VM still runs on hostA/);
+  recordMeasurement('fault: destination libvirtd stopped during pre-copy', figures);
 });
 
 test('the engine killed (SIGKILL) during a migration, then --resume from its journal: every guest moved once, none forgotten', { timeout: 300_000 }, async (t) => {

@@ -9,16 +9,21 @@ import { labSection } from './paper/lab-section.ts';
 import { machineSummary } from './paper/machine-info.ts';
 import { simSection } from './paper/sim-section.ts';
 
-const USAGE = 'usage: npm run paper [-- --lab [--reps N] [--rate 16mbit]] [--write]';
+const USAGE = 'usage: npm run paper [-- --lab [--reps N] [--rate 16mbit] [--grecv-dirty-mib 0]] [--write]';
 const { values: options } = (() => {
   try {
-    return parseArgs({ options: { lab: { type: 'boolean' }, write: { type: 'boolean' }, reps: { type: 'string', default: '5' }, rate: { type: 'string', default: '16mbit' } } });
+    return parseArgs({ options: { lab: { type: 'boolean' }, write: { type: 'boolean' }, reps: { type: 'string', default: '5' }, rate: { type: 'string', default: '16mbit' }, 'grecv-dirty-mib': { type: 'string', default: '0' } } });
   } catch (error) {
     console.error(`${error instanceof Error ? error.message : String(error)}; ${USAGE}`);
     process.exit(5);
   }
 })();
 const repetitions = Number(options.reps);
+const grecvDirtyMib = Number(options['grecv-dirty-mib']);
+if (!Number.isInteger(grecvDirtyMib) || grecvDirtyMib < 0 || grecvDirtyMib > 128) {
+  console.error(`--grecv-dirty-mib wants a whole number of MiB (0-128); ${USAGE}`);
+  process.exit(5);
+}
 if (!Number.isInteger(repetitions) || repetitions < 1) {
   console.error(`--reps wants a whole number of runs per strategy; ${USAGE}`);
   process.exit(5);
@@ -32,7 +37,7 @@ const parts = [
   '',
   await simSection(),
 ];
-if (options.lab) parts.push('', await labSection({ repetitions, linkRate: options.rate, log: (line) => console.error(line) }));
+if (options.lab) parts.push('', await labSection({ repetitions, linkRate: options.rate, grecvDirtyMib, log: (line) => console.error(line) }));
 else parts.push('', '## Real lab', '', 'Not run (`npm run paper -- --lab`, as root).');
 const text = `${parts.join('\n')}\n`;
 console.log(text);

@@ -28,6 +28,8 @@ export interface LabOptions {
   repetitions: number;
   /** tc rate for `lab.sh shape`, e.g. "16mbit". */
   linkRate: string;
+  /** MiB grecv rewrites every second (0: like the seed's netperf server, which dirties ~none). */
+  grecvDirtyMib: number;
   log: (line: string) => void;
 }
 
@@ -78,7 +80,7 @@ async function labRunWithRetries(strategy: Strategy, repetition: number, options
     // Another user's `lab.sh up` recreates the veths and drops the shaping: apply it every time.
     await lab('shape', options.linkRate);
     try {
-      const run = await labRun(strategy, repetition);
+      const run = await labRun(strategy, repetition, options.grecvDirtyMib);
       options.log(
         `lab: ${strategy} #${repetition} (${run.reportFile}): exit ${run.exitCode}, TMT ${run.totalMigrationTimeS} s, gsend tx ${(run.gsendTxBytesPerS / 1e3).toFixed(0)} kB/s, grecv rx ${(run.grecvRxBytesPerS / 1e3).toFixed(0)} kB/s${run.failures.length ? `, failed: ${run.failures.join('; ')}` : ''}`,
       );
@@ -100,8 +102,8 @@ async function waitForLabIdle(log: (line: string) => void): Promise<void> {
   }
 }
 
-async function labRun(strategy: Strategy, repetition: number): Promise<LabRun> {
-  await lab('reset-guests');
+async function labRun(strategy: Strategy, repetition: number, grecvDirtyMib: number): Promise<LabRun> {
+  await execa(labScript, ['reset-guests'], { cwd: repo, env: { TSMIG_LAB_GRECV_DIRTY_MIB: String(grecvDirtyMib) } });
   await requireGuestsHomeOnA();
   const sshConfig = join(labDir, 'ssh_config');
   const pollers = ['hostA', 'hostB'].map((h) => startLabPoller(h, sshConfig));

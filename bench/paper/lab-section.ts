@@ -14,7 +14,7 @@ export async function labSection(options: LabOptions): Promise<string> {
   return [
     `## Real lab, reduced scale (\`${LAB_PLAYBOOK}\`, link shaped to ${options.linkRate} each way, ${options.repetitions} runs per strategy)`,
     '',
-    'Two TCG guests on hostA (gsend sends ~1.7 MB/s to grecv over TCP; grecv also rewrites 16 MiB of memory every second) move to hostB at once, through `node bin/tsmig.js run … --strategy S --json --report FILE`, `lab.sh reset-guests` before every run, strategies in rotating order. Guest traffic is polled from `virsh domstats --interface` on both hosts every 0.5 s; "during" is the migration window from the run report (first start to last end), "before" the run\'s own measurement phase. Cells: median [min–max].',
+    `Two TCG guests on hostA (gsend, 192 MiB, sends ~1.7 MB/s to grecv over TCP; grecv, 256 MiB, ${grecvRole(options.grecvDirtyMib)}) move to hostB at once, through \`node bin/tsmig.js run … --strategy S --json --report FILE\`, \`lab.sh reset-guests\` before every run, strategies in rotating order. Guest traffic is polled from \`virsh domstats --interface\` on both hosts every 0.5 s; "during" is the migration window from the run report (first start to last end), "before" the run's own measurement phase. Cells: median [min–max].`,
     '',
     labTable(runs),
     '',
@@ -38,6 +38,10 @@ export async function labSection(options: LabOptions): Promise<string> {
       [1, 2, 3, 4, 5, 6],
     ),
   ].join('\n');
+}
+
+function grecvRole(dirtyMib: number): string {
+  return dirtyMib > 0 ? `also rewrites ${dirtyMib} MiB of its memory every second` : "dirties no memory of its own, like the seed's netperf server";
 }
 
 function labTable(runs: readonly LabRun[]): string {

@@ -17,6 +17,8 @@
 #
 #   TSMIG_LAB_DIR    state dir (default /tmp/tsmig-lab): keys, inventory.yml, pids
 #   TSMIG_LAB_CACHE  where install-deps.sh put the guest kernel (default /var/cache/tsmig-lab)
+#   TSMIG_LAB_GRECV_DIRTY_MIB  MiB grecv rewrites every second (default 16; 0 = a receiver that
+#                    dirties no memory, like the seed's netperf server), read by up and reset-guests
 set -euo pipefail
 
 readonly LAB_DIR="${TSMIG_LAB_DIR:-/tmp/tsmig-lab}"
@@ -41,7 +43,7 @@ declare -rA GUEST_IP=([gsend]=10.200.0.11 [grecv]=10.200.0.12)
 declare -rA GUEST_MEMORY_MIB=([gsend]=192 [grecv]=256)
 declare -rA GUEST_ROLE_ARGS=(
   [gsend]="tsmig.role=send tsmig.peer=10.200.0.12 tsmig.port=5000 tsmig.tx_kib=2048"
-  [grecv]="tsmig.role=recv tsmig.port=5000 tsmig.dirty_mib=16"
+  [grecv]="tsmig.role=recv tsmig.port=5000 tsmig.dirty_mib=${TSMIG_LAB_GRECV_DIRTY_MIB:-16}"
 )
 readonly GUEST_HOME=hostA
 readonly GUEST_BOOT_TIMEOUT_S=60
@@ -732,6 +734,7 @@ with_lock() {
 main() {
   local cmd="${1:-}"
   [[ "$(id -u)" == 0 ]] || die "must run as root"
+  [[ "${TSMIG_LAB_GRECV_DIRTY_MIB:-16}" =~ ^[0-9]{1,4}$ ]] || die "TSMIG_LAB_GRECV_DIRTY_MIB must be a whole number of MiB"
   (($#)) && shift
   case "$cmd" in
     up | down | reset-guests) with_lock "$cmd" "$@" ;;

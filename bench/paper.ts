@@ -1,10 +1,11 @@
-// `npm run paper [-- --lab [--reps N] [--rate 16mbit]] [--write]`: reproduces the seed's two experiments (Deshpande &
+// `npm run paper [-- --lab [--reps N] [--rate 16mbit] [--grecv-dirty-mib 0]] [--write]`: reproduces the seed's two experiments (Deshpande &
 // Keahey) on the simulator at full scale, and with --lab on the real two-host lab at reduced
 // scale; prints Markdown tables with the seed's figures beside tsmig's. --write also saves the
-// output as docs/results/paper-YYYY-MM-DD.md.
+// output as docs/results/paper-YYYY-MM-DD.md, with the HTML reports behind its tables beside it.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { medianLabReports, simNetperfReports, writeHtmlReports } from './paper/html-reports.ts';
 import { labSection } from './paper/lab-section.ts';
 import { machineSummary } from './paper/machine-info.ts';
 import { simSection } from './paper/sim-section.ts';
@@ -37,13 +38,17 @@ const parts = [
   '',
   await simSection(),
 ];
-if (options.lab) parts.push('', await labSection({ repetitions, linkRate: options.rate, grecvDirtyMib, log: (line) => console.error(line) }));
-else parts.push('', '## Real lab', '', 'Not run (`npm run paper -- --lab`, as root).');
-const text = `${parts.join('\n')}\n`;
-console.log(text);
+const lab = options.lab ? await labSection({ repetitions, linkRate: options.rate, grecvDirtyMib, log: (line) => console.error(line) }) : undefined;
+parts.push('', lab?.markdown ?? '## Real lab\n\nNot run (`npm run paper -- --lab`, as root).');
 if (options.write) {
   const dir = fileURLToPath(new URL('../docs/results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
-  writeFileSync(`${dir}paper-${date}.md`, text);
+  const html = writeHtmlReports(dir, date, [...(await simNetperfReports()), ...medianLabReports(lab?.runs ?? [])]);
+  parts.push('', `HTML run reports (per-host timeline, NIC charts, totals): ${html.map((f) => `[${f.replace(/^paper-[\d-]+-|\.html$/g, '')}](${f})`).join(', ')}.`);
+}
+const text = `${parts.join('\n')}\n`;
+console.log(text);
+if (options.write) {
+  writeFileSync(fileURLToPath(new URL(`../docs/results/paper-${date}.md`, import.meta.url)), text);
   console.error(`wrote docs/results/paper-${date}.md`);
 }

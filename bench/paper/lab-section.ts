@@ -4,14 +4,14 @@ import { LAB_PLAYBOOK, runLabExperiment, type LabOptions, type LabRun } from './
 import { markdownTable } from './markdown-table.ts';
 import { SEED_NETPERF, STRATEGIES } from './seed-figures.ts';
 
-export async function labSection(options: LabOptions): Promise<string> {
+export async function labSection(options: LabOptions): Promise<{ markdown: string; runs: LabRun[] }> {
   let runs: LabRun[];
   try {
     runs = await runLabExperiment(options);
   } catch (error) {
-    return `## Real lab\n\nDid not run: ${error instanceof Error ? error.message : String(error)}`;
+    return { markdown: `## Real lab\n\nDid not run: ${error instanceof Error ? error.message : String(error)}`, runs: [] };
   }
-  return [
+  const markdown = [
     `## Real lab, reduced scale (\`${LAB_PLAYBOOK}\`, link shaped to ${options.linkRate} each way, ${options.repetitions} runs per strategy)`,
     '',
     `Two TCG guests on hostA (gsend, 192 MiB, sends ~1.7 MB/s to grecv over TCP; grecv, 256 MiB, ${grecvRole(options.grecvDirtyMib)}) move to hostB at once, through \`node bin/tsmig.js run … --strategy S --json --report FILE\`, \`lab.sh reset-guests\` before every run, strategies in rotating order. Guest traffic is polled from \`virsh domstats --interface\` on both hosts every 0.5 s; "during" is the migration window from the run report (first start to last end), "before" the run's own measurement phase. Cells: median [min–max].`,
@@ -38,6 +38,7 @@ export async function labSection(options: LabOptions): Promise<string> {
       [1, 2, 3, 4, 5, 6],
     ),
   ].join('\n');
+  return { markdown, runs };
 }
 
 function grecvRole(dirtyMib: number): string {

@@ -1,4 +1,4 @@
-// `npm run paper [-- --lab [--reps N] [--rate 16mbit] [--grecv-dirty-mib 0]] [--write]`: reproduces the seed's two experiments (Deshpande &
+// `npm run paper [-- --lab [--reps N] [--rate 16mbit] [--grecv-dirty-mib 0] [--traffic external|internal]] [--write]`: reproduces the seed's two experiments (Deshpande &
 // Keahey) on the simulator at full scale, and with --lab on the real two-host lab at reduced
 // scale; prints Markdown tables with the seed's figures beside tsmig's. --write also saves the
 // output as docs/results/paper-YYYY-MM-DD.md, with the HTML reports behind its tables beside it.
@@ -10,10 +10,10 @@ import { labSection } from './paper/lab-section.ts';
 import { machineSummary } from './paper/machine-info.ts';
 import { simSection } from './paper/sim-section.ts';
 
-const USAGE = 'usage: npm run paper [-- --lab [--reps N] [--rate 16mbit] [--grecv-dirty-mib 0]] [--write]';
+const USAGE = 'usage: npm run paper [-- --lab [--reps N] [--rate 16mbit] [--grecv-dirty-mib 0] [--traffic external|internal]] [--write]';
 const { values: options } = (() => {
   try {
-    return parseArgs({ options: { lab: { type: 'boolean' }, write: { type: 'boolean' }, reps: { type: 'string', default: '5' }, rate: { type: 'string', default: '16mbit' }, 'grecv-dirty-mib': { type: 'string', default: '0' } } });
+    return parseArgs({ options: { lab: { type: 'boolean' }, write: { type: 'boolean' }, reps: { type: 'string', default: '5' }, rate: { type: 'string', default: '16mbit' }, 'grecv-dirty-mib': { type: 'string', default: '0' }, traffic: { type: 'string', default: 'external' } } });
   } catch (error) {
     console.error(`${error instanceof Error ? error.message : String(error)}; ${USAGE}`);
     process.exit(5);
@@ -23,6 +23,11 @@ const repetitions = Number(options.reps);
 const grecvDirtyMib = Number(options['grecv-dirty-mib']);
 if (!Number.isInteger(grecvDirtyMib) || grecvDirtyMib < 0 || grecvDirtyMib > 128) {
   console.error(`--grecv-dirty-mib wants a whole number of MiB (0-128); ${USAGE}`);
+  process.exit(5);
+}
+const traffic = options.traffic;
+if (traffic !== 'external' && traffic !== 'internal') {
+  console.error(`--traffic is external or internal; ${USAGE}`);
   process.exit(5);
 }
 if (!Number.isInteger(repetitions) || repetitions < 1) {
@@ -38,7 +43,7 @@ const parts = [
   '',
   await simSection(),
 ];
-const lab = options.lab ? await labSection({ repetitions, linkRate: options.rate, grecvDirtyMib, log: (line) => console.error(line) }) : undefined;
+const lab = options.lab ? await labSection({ repetitions, linkRate: options.rate, grecvDirtyMib, traffic, log: (line) => console.error(line) }) : undefined;
 parts.push('', lab?.markdown ?? '## Real lab\n\nNot run (`npm run paper -- --lab`, as root).');
 if (options.write) {
   const dir = fileURLToPath(new URL('../docs/results/', import.meta.url));

@@ -30,6 +30,12 @@ export interface LabOptions {
   linkRate: string;
   /** MiB grecv rewrites every second (0: like the seed's netperf server, which dirties ~none). */
   grecvDirtyMib: number;
+  /**
+   * external: gsend sends to, and grecv receives from, a client outside both hosts (this
+   * machine), so their streams cross the hosts' NICs before and after migrating, like the
+   * seed's flows; internal: gsend sends to grecv, host-local until one of them moves.
+   */
+  traffic: 'external' | 'internal';
   log: (line: string) => void;
 }
 
@@ -60,6 +66,7 @@ export async function runLabExperiment(options: LabOptions): Promise<LabRun[]> {
     await lab('up');
   }
   const runs: LabRun[] = [];
+  if (options.traffic === 'external') await lab('external-traffic', 'start');
   try {
     for (let repetition = 1; repetition <= options.repetitions; repetition++) {
       // Rotate the order so drift in machine load does not favour one strategy.
@@ -68,6 +75,7 @@ export async function runLabExperiment(options: LabOptions): Promise<LabRun[]> {
     }
   } finally {
     await lab('unshape').catch(() => undefined);
+    await lab('external-traffic', 'stop').catch(() => undefined);
     if (broughtUp) await lab('down').catch(() => undefined);
   }
   return runs;
@@ -80,7 +88,7 @@ async function labRunWithRetries(strategy: Strategy, repetition: number, options
     // Another user's `lab.sh up` recreates the veths and drops the shaping: apply it every time.
     await lab('shape', options.linkRate);
     try {
-      const run = await labRun(strategy, repetition, options.grecvDirtyMib);
+      const run = await labRun(strategy, repetition, options);
       options.log(
         `lab: ${strategy} #${repetition} (${run.reportFile}): exit ${run.exitCode}, TMT ${run.totalMigrationTimeS} s, gsend tx ${(run.gsendTxBytesPerS / 1e3).toFixed(0)} kB/s, grecv rx ${(run.grecvRxBytesPerS / 1e3).toFixed(0)} kB/s${run.failures.length ? `, failed: ${run.failures.join('; ')}` : ''}`,
       );
@@ -102,8 +110,8 @@ async function waitForLabIdle(log: (line: string) => void): Promise<void> {
   }
 }
 
-async function labRun(strategy: Strategy, repetition: number, grecvDirtyMib: number): Promise<LabRun> {
-  await execa(labScript, ['reset-guests'], { cwd: repo, env: { TSMIG_LAB_GRECV_DIRTY_MIB: String(grecvDirtyMib) } });
+async function labRun(strategy: Strategy, repetition: number, options: LabOptions): Promise<LabRun> {
+  await execa(labScript, ['reset-guests'], { cwd: repo, env: { TSMIG_LAB_GRECV_DIRTY_MIB: String(options.grecvDirtyMib), TSMIG_LAB_TRAFFIC: options.traffic } });
   await requireGuestsHomeOnA();
   const sshConfig = join(labDir, 'ssh_config');
   const pollers = ['hostA', 'hostB'].map((h) => startLabPoller(h, sshConfig));

@@ -13,12 +13,17 @@
 #   lab.sh cut-link | heal-link        hostA and hostB stop (start) reaching each other; both
 #                                      stay reachable from this machine (where tsmig runs)
 #   lab.sh kill-sshd HOST | start-sshd HOST   every sshd of HOST, sessions included
+#   lab.sh external-traffic start | stop   a client outside both hosts (this machine, 10.200.0.254)
+#                                      that receives gsend's stream and sends grecv one; boot the
+#                                      guests with TSMIG_LAB_TRAFFIC=external to point gsend at it
 #   lab.sh reset-guests                destroy the guests wherever they are, boot them on hostA
 #
 #   TSMIG_LAB_DIR    state dir (default /tmp/tsmig-lab): keys, inventory.yml, pids
 #   TSMIG_LAB_CACHE  where install-deps.sh put the guest kernel (default /var/cache/tsmig-lab)
 #   TSMIG_LAB_GRECV_DIRTY_MIB  MiB grecv rewrites every second (default 16; 0 = a receiver that
 #                    dirties no memory, like the seed's netperf server), read by up and reset-guests
+#   TSMIG_LAB_TRAFFIC  internal (default: gsend sends to grecv) or external (gsend sends to
+#                    this machine, which also sends to grecv: see external-traffic)
 set -euo pipefail
 
 readonly LAB_DIR="${TSMIG_LAB_DIR:-/tmp/tsmig-lab}"
@@ -42,7 +47,7 @@ declare -rA GUEST_MAC=([gsend]=52:54:00:00:00:11 [grecv]=52:54:00:00:00:12)
 declare -rA GUEST_IP=([gsend]=10.200.0.11 [grecv]=10.200.0.12)
 declare -rA GUEST_MEMORY_MIB=([gsend]=192 [grecv]=256)
 declare -rA GUEST_ROLE_ARGS=(
-  [gsend]="tsmig.role=send tsmig.peer=10.200.0.12 tsmig.port=5000 tsmig.tx_kib=2048"
+  [gsend]="tsmig.role=send $([[ "${TSMIG_LAB_TRAFFIC:-internal}" == external ]] && echo 'tsmig.peer=10.200.0.254 tsmig.port=5001' || echo 'tsmig.peer=10.200.0.12 tsmig.port=5000') tsmig.tx_kib=2048"
   [grecv]="tsmig.role=recv tsmig.port=5000 tsmig.dirty_mib=${TSMIG_LAB_GRECV_DIRTY_MIB:-16}"
 )
 readonly GUEST_HOME=hostA
@@ -588,6 +593,7 @@ cmd_up() {
 cmd_down() {
   local quiet="${1:-}" started host
   started="$(now)"
+  cmd_external_traffic stop
   for host in "${HOSTS[@]}"; do
     kill_host_processes "$host"
   done
@@ -665,6 +671,8 @@ cmd_shape() {
     # Egress of each root-side veth = everything entering that host, so both
     # directions of hostA<->hostB are limited (LAB.md: only tbf works here).
     tc qdisc replace dev "$(root_veth "$host")" root tbf rate "$rate" burst "$burst" latency 100ms
+    # and egress of the host's own NIC = everything leaving it: a full-duplex NIC of RATE.
+    in_host "$host" tc qdisc replace dev "$HOST_NIC" root tbf rate "$rate" burst "$burst" latency 100ms
   done
   log "link shaped to ${rate} each way"
 }
@@ -673,7 +681,37 @@ cmd_unshape() {
   local host
   for host in "${HOSTS[@]}"; do
     tc qdisc del dev "$(root_veth "$host")" root 2>/dev/null || true
+    holder_alive "$host" && { in_host "$host" tc qdisc del dev "$HOST_NIC" root 2>/dev/null || true; }
   done
+}
+
+# The external client: on this machine (the management bridge's address), a sink for gsend's
+# stream (port 5001) and a source that sends grecv 2 MiB every second (its port 5000), both
+# reconnecting when a guest reboots or moves (the feeder ends with its first failed write). Process groups recorded for stop (and down).
+readonly EXTERNAL_PIDS="${LAB_DIR}/external-traffic.pids"
+cmd_external_traffic() {
+  case "${1:-}" in
+    start)
+      cmd_external_traffic stop
+      # nc quits when its stdin ends: a FIFO opened read-write never ends (as in the guests).
+      rm -f "${LAB_DIR}/external-sink.fifo" && mkfifo "${LAB_DIR}/external-sink.fifo"
+      setsid bash -c 'while :; do busybox nc -l -p 5001 <>"$1" >/dev/null 2>&1; sleep 0.2; done' sink "${LAB_DIR}/external-sink.fifo" </dev/null >/dev/null 2>&1 &
+      echo "$!" >>"$EXTERNAL_PIDS"
+      setsid bash -c 'while :; do (while dd if=/dev/zero bs=64k count=32 2>/dev/null; do sleep 1; done) | busybox nc '"${GUEST_IP[grecv]}"' 5000 >/dev/null 2>&1; sleep 1; done' </dev/null >/dev/null 2>&1 &
+      echo "$!" >>"$EXTERNAL_PIDS"
+      log "external traffic: ${MGMT_IP}:5001 receives gsend, ${MGMT_IP} sends to grecv"
+      ;;
+    stop)
+      local pid
+      if [[ -r "$EXTERNAL_PIDS" ]]; then
+        while read -r pid; do
+          [[ "$pid" =~ ^[0-9]+$ ]] && kill -TERM -- "-${pid}" 2>/dev/null || true
+        done <"$EXTERNAL_PIDS"
+        rm -f "$EXTERNAL_PIDS"
+      fi
+      ;;
+    *) die "usage: lab.sh external-traffic start|stop" ;;
+  esac
 }
 
 # Bridge port isolation: isolated ports forward only to non-isolated ones, so the hosts lose
@@ -753,6 +791,7 @@ main() {
     unshape) cmd_unshape ;;
     cut-link) cmd_cut_link ;;
     heal-link) cmd_heal_link ;;
+    external-traffic) cmd_external_traffic "$@" ;;
     kill-sshd) check_host "${1:?HOST}" && cmd_kill_sshd "$1" ;;
     start-sshd) check_host "${1:?HOST}" && cmd_start_sshd "$1" ;;
     -h | --help | help) usage ;;

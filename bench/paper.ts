@@ -1,4 +1,4 @@
-// `npm run paper [-- --lab [--reps N] [--rate 16mbit] [--grecv-dirty-mib 0] [--traffic external|internal]] [--write]`: reproduces the seed's two experiments (Deshpande &
+// `npm run paper [-- --lab [--reps N] [--rate 16mbit] [--grecv-dirty-mib 0] [--traffic internal|external]] [--write]`: reproduces the seed's two experiments (Deshpande &
 // Keahey) on the simulator at full scale, and with --lab on the real two-host lab at reduced
 // scale; prints Markdown tables with the seed's figures beside tsmig's. --write also saves the
 // output as docs/results/paper-YYYY-MM-DD.md, with the HTML reports behind its tables beside it.
@@ -10,10 +10,10 @@ import { labSection } from './paper/lab-section.ts';
 import { machineSummary } from './paper/machine-info.ts';
 import { simSection } from './paper/sim-section.ts';
 
-const USAGE = 'usage: npm run paper [-- --lab [--reps N] [--rate 16mbit] [--grecv-dirty-mib 0] [--traffic external|internal]] [--write]';
+const USAGE = 'usage: npm run paper [-- --lab [--reps N] [--rate 16mbit] [--grecv-dirty-mib 0] [--traffic internal|external]] [--write]';
 const { values: options } = (() => {
   try {
-    return parseArgs({ options: { lab: { type: 'boolean' }, write: { type: 'boolean' }, reps: { type: 'string', default: '5' }, rate: { type: 'string', default: '16mbit' }, 'grecv-dirty-mib': { type: 'string', default: '0' }, traffic: { type: 'string', default: 'external' } } });
+    return parseArgs({ options: { lab: { type: 'boolean' }, write: { type: 'boolean' }, reps: { type: 'string', default: '5' }, rate: { type: 'string', default: '16mbit' }, 'grecv-dirty-mib': { type: 'string', default: '0' }, traffic: { type: 'string', default: 'internal' } } });
   } catch (error) {
     console.error(`${error instanceof Error ? error.message : String(error)}; ${USAGE}`);
     process.exit(5);

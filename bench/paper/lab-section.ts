@@ -12,7 +12,7 @@ export async function labSection(options: LabOptions): Promise<{ markdown: strin
     return { markdown: `## Real lab\n\nDid not run: ${error instanceof Error ? error.message : String(error)}`, runs: [] };
   }
   const markdown = [
-    `## Real lab, reduced scale (\`${LAB_PLAYBOOK}\`, every host NIC shaped to ${options.linkRate} in and out, ${options.repetitions} runs per strategy)`,
+    `## Real lab, reduced scale (\`${LAB_PLAYBOOK}\`, link shaped to ${options.linkRate} into each host, ${options.repetitions} runs per strategy)`,
     '',
     `Two TCG guests on hostA (gsend, 192 MiB, ${options.traffic === 'external' ? 'sends ~1.2–1.7 MB/s over TCP to a client outside both hosts (this machine, on the lab bridge), which sends grecv as much' : 'sends ~1.7 MB/s to grecv over TCP, a stream local to the host until one of them moves'}; grecv, 256 MiB, ${grecvRole(options.grecvDirtyMib)}) move to hostB at once, through \`node bin/tsmig.js run … --strategy S --json --report FILE\`, \`lab.sh reset-guests\` before every run, strategies in rotating order. Guest traffic is polled from \`virsh domstats --interface\` on both hosts every 0.5 s; "during" is the migration window from the run report (first start to last end), "before" the run's own measurement phase. Cells: median [min–max].`,
     '',

@@ -16,6 +16,7 @@
 #   lab.sh external-traffic start | stop   a client outside both hosts (this machine, 10.200.0.254)
 #                                      that receives gsend's stream and sends grecv one; boot the
 #                                      guests with TSMIG_LAB_TRAFFIC=external to point gsend at it
+#                                      (README: gsend then dies on arrival after a pre-copy)
 #   lab.sh reset-guests                destroy the guests wherever they are, boot them on hostA
 #
 #   TSMIG_LAB_DIR    state dir (default /tmp/tsmig-lab): keys, inventory.yml, pids
@@ -671,8 +672,6 @@ cmd_shape() {
     # Egress of each root-side veth = everything entering that host, so both
     # directions of hostA<->hostB are limited (LAB.md: only tbf works here).
     tc qdisc replace dev "$(root_veth "$host")" root tbf rate "$rate" burst "$burst" latency 100ms
-    # and egress of the host's own NIC = everything leaving it: a full-duplex NIC of RATE.
-    in_host "$host" tc qdisc replace dev "$HOST_NIC" root tbf rate "$rate" burst "$burst" latency 100ms
   done
   log "link shaped to ${rate} each way"
 }
@@ -681,7 +680,6 @@ cmd_unshape() {
   local host
   for host in "${HOSTS[@]}"; do
     tc qdisc del dev "$(root_veth "$host")" root 2>/dev/null || true
-    holder_alive "$host" && { in_host "$host" tc qdisc del dev "$HOST_NIC" root 2>/dev/null || true; }
   done
 }
 

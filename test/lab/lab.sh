@@ -16,7 +16,7 @@
 #   lab.sh external-traffic start | stop   a client outside both hosts (this machine, 10.200.0.254)
 #                                      that receives gsend's stream and sends grecv one; boot the
 #                                      guests with TSMIG_LAB_TRAFFIC=external to point gsend at it
-#                                      (README: gsend then dies on arrival after a pre-copy)
+#                                      (README: with --auto-converge gsend died on arrival)
 #   lab.sh reset-guests                destroy the guests wherever they are, boot them on hostA
 #
 #   TSMIG_LAB_DIR    state dir (default /tmp/tsmig-lab): keys, inventory.yml, pids

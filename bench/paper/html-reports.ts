@@ -1,6 +1,8 @@
 // The HTML run reports behind the paper's tables (timeline per host, NIC charts, totals): one per
 // strategy for the sim's netperf experiment, and the lab run with the median TMT per strategy.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Strategy } from '../../src/planner/types.ts';
 import { renderReportFormat } from '../../src/report/render-report-format.ts';
 import type { RunReport } from '../../src/report/run-report.ts';
@@ -30,11 +32,14 @@ export function medianLabReports(runs: readonly LabRun[]): NamedReport[] {
   });
 }
 
-/** Writes DIR/paper-DATE-NAME.html for each report; returns the file names. */
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Writes DIR/paper-DATE-NAME.html for each report (playbook paths relative to the repo); returns the file names. */
 export function writeHtmlReports(dir: string, date: string, reports: readonly NamedReport[]): string[] {
   return reports.map(({ name, report }) => {
     const file = `paper-${date}-${name}.html`;
-    writeFileSync(`${dir}${file}`, renderReportFormat(report, 'html'));
+    const committable = { ...report, playbook: { ...report.playbook, file: relative(repo, report.playbook.file) } };
+    writeFileSync(`${dir}${file}`, renderReportFormat(committable, 'html'));
     return file;
   });
 }

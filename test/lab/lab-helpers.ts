@@ -54,7 +54,7 @@ export interface CliRun {
   exitCode: number;
   json: Record<string, unknown> & {
     measurements?: { vms: Array<{ vm: string; host: string; txMbps: number; rxMbps: number }> };
-    plan?: { migrations: Array<{ vm: string; from: string; to: string; mode: string }> };
+    plan?: { migrations: Array<{ vm: string; from: string; to: string; mode: string; wave: number }> };
     migrations?: Array<{ vm: string; mode: string; status: string; duration_s: number; bytes: number; downtime_ms: number; retries: number; vm_on: string | null }>;
   };
   stderr: string;

@@ -293,7 +293,7 @@ export async function migrateOverSsh(
         : migrated.exitCode === 0
           ? `virsh migrate finished, but the VM does not run on ${destination.name}`
           : `virsh migrate failed (${virshError || `exit ${migrated.exitCode ?? 'without status'}`})`;
-    const where = describeWhere(vmOn, source.name, destination.name);
+    const where = describeWhere(vmOn, source.name, destination.name, isNowhere(vm, src, dst));
     let message = `${why}; ${where}`;
     if (vmOn === 'paused-in-postcopy') {
       const resume = commandLine(virshMigratePostcopyResume(sourceUri, destinationUri, request));
@@ -323,7 +323,13 @@ function safely(f: () => void, log: (line: string) => void): void {
   }
 }
 
-function describeWhere(vmOn: string, source: string, destination: string): string {
+/** Both hosts answered and neither lists the domain at all. */
+function isNowhere(vm: string, source: HostListing, destination: HostListing): boolean {
+  return source !== undefined && destination !== undefined && ![...source, ...destination].some((d) => d.name === vm);
+}
+
+function describeWhere(vmOn: string, source: string, destination: string, nowhere = false): string {
+  if (nowhere) return `the VM runs on neither ${source} nor ${destination} (virsh list --all on both): it may have died on arrival; see the destination's QEMU log`;
   switch (vmOn) {
     case 'source':
       return `the VM still runs on ${source}`;

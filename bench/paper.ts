@@ -45,15 +45,15 @@ const parts = [
 ];
 const lab = options.lab ? await labSection({ repetitions, linkRate: options.rate, grecvDirtyMib, traffic, log: (line) => console.error(line) }) : undefined;
 parts.push('', lab?.markdown ?? '## Real lab\n\nNot run (`npm run paper -- --lab`, as root).');
+const resultsDir = fileURLToPath(new URL('../docs/results/', import.meta.url));
 if (options.write) {
-  const dir = fileURLToPath(new URL('../docs/results/', import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  const html = writeHtmlReports(dir, date, [...(await simNetperfReports()), ...medianLabReports(lab?.runs ?? [])]);
+  mkdirSync(resultsDir, { recursive: true });
+  const html = writeHtmlReports(resultsDir, date, [...(await simNetperfReports()), ...medianLabReports(lab?.runs ?? [])]);
   parts.push('', `HTML run reports (per-host timeline, NIC charts, totals): ${html.map((f) => `[${f.replace(/^paper-[\d-]+-|\.html$/g, '')}](${f})`).join(', ')}.`);
 }
 const text = `${parts.join('\n')}\n`;
 console.log(text);
 if (options.write) {
-  writeFileSync(fileURLToPath(new URL(`../docs/results/paper-${date}.md`, import.meta.url)), text);
+  writeFileSync(`${resultsDir}paper-${date}.md`, text);
   console.error(`wrote docs/results/paper-${date}.md`);
 }

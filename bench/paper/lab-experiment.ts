@@ -63,7 +63,7 @@ export async function runLabExperiment(options: LabOptions): Promise<LabRun[]> {
   const broughtUp = !(await labIsUp());
   if (broughtUp) {
     options.log('lab: not up, bringing it up');
-    await lab('up');
+    await bootGuests('up', options);
   }
   const runs: LabRun[] = [];
   if (options.traffic === 'external') await lab('external-traffic', 'start');
@@ -111,7 +111,7 @@ async function waitForLabIdle(log: (line: string) => void): Promise<void> {
 }
 
 async function labRun(strategy: Strategy, repetition: number, options: LabOptions): Promise<LabRun> {
-  await execa(labScript, ['reset-guests'], { cwd: repo, env: { TSMIG_LAB_GRECV_DIRTY_MIB: String(options.grecvDirtyMib), TSMIG_LAB_TRAFFIC: options.traffic } });
+  await bootGuests('reset-guests', options);
   await requireGuestsHomeOnA();
   const sshConfig = join(labDir, 'ssh_config');
   const pollers = ['hostA', 'hostB'].map((h) => startLabPoller(h, sshConfig));
@@ -183,6 +183,11 @@ async function labIsUp(): Promise<boolean> {
 
 async function lab(...args: string[]): Promise<void> {
   await execa(labScript, args, { cwd: repo });
+}
+
+/** `lab.sh up` or `reset-guests`, booting the guests as this experiment wants them. */
+async function bootGuests(command: 'up' | 'reset-guests', options: LabOptions): Promise<void> {
+  await execa(labScript, [command], { cwd: repo, env: { TSMIG_LAB_GRECV_DIRTY_MIB: String(options.grecvDirtyMib), TSMIG_LAB_TRAFFIC: options.traffic } });
 }
 
 function sleep(ms: number): Promise<void> {

@@ -4,6 +4,7 @@ import type { VmInfo } from '../drivers/driver.ts';
 import type { MoveRequest } from '../planner/types.ts';
 import type { Playbook } from '../playbook/types.ts';
 import { compilePatterns } from '../util/glob.ts';
+import { postcopyResumeCommand } from './postcopy-resume-command.ts';
 
 export interface ResolvedMoves {
   moves: MoveRequest[];
@@ -11,6 +12,11 @@ export interface ResolvedMoves {
   alreadyInPlace: Array<{ vm: string; from: string; host: string }>;
   /** Moves left out by --limit. */
   excluded: MoveRequest[];
+}
+
+/** The VM's state on that host as listed, or undefined when the host does not list it. */
+export function vmStateOn(vmsByHost: ReadonlyMap<string, VmInfo[]>, host: string, vm: string): VmInfo['state'] | undefined {
+  return vmsByHost.get(host)?.find((v) => v.name === vm)?.state;
 }
 
 /** VM name → hosts where it is running or paused. */
@@ -62,12 +68,12 @@ export function resolveMoves(playbook: Playbook, vmsByHost: ReadonlyMap<string, 
 
 /** A VM active on two hosts after the wait for migrations in flight: say what it looks like and what to do. */
 function splitVmMessage(vm: string, from: string, hosts: string[], vmsByHost: ReadonlyMap<string, VmInfo[]>): string {
-  const state = (h: string): string | undefined => vmsByHost.get(h)?.find((v) => v.name === vm)?.state;
+  const state = (h: string): string | undefined => vmStateOn(vmsByHost, h, vm);
   const other = hosts.find((h) => h !== from);
   if (hosts.length === 2 && other !== undefined && state(from) === 'paused' && state(other) === 'running') {
     return (
       `VM ${vm} is paused on ${from} and running on ${other}: a post-copy migration that did not finish (neither host has all of it); ` +
-      `resume it on ${from} with: virsh migrate --live --postcopy --postcopy-resume ${vm} qemu+ssh://${other}/system`
+      `resume it on ${from} with: ${postcopyResumeCommand(vm, other)}`
     );
   }
   return `VM ${vm} is running on ${hosts.map((h) => `${h} (${state(h) ?? 'unknown'})`).join(' and ')}; resolve that by hand before migrating it`;

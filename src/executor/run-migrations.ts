@@ -7,6 +7,7 @@ import type { Constraints } from '../playbook/types.ts';
 import type { AttemptRecord, MigrationRecord } from '../report/run-report.ts';
 import type { EngineEvents } from './engine-events.ts';
 import { migrationRecord } from './migration-record.ts';
+import { postcopyResumeCommand } from './postcopy-resume-command.ts';
 
 export interface ExecutionContext {
   driver: Driver;
@@ -150,7 +151,7 @@ function whereaboutsHost(vmOn: MigrationFailedError['vmOn'], m: PlannedMigration
 
 function recoveryFor(failure: MigrationFailedError, m: PlannedMigration): string | undefined {
   if (failure.vmOn === 'paused-in-postcopy') {
-    return `${m.vm} is paused in post-copy between ${m.from} and ${m.to}: when the link is back, run on ${m.from}: virsh migrate --live --postcopy --postcopy-resume ${m.vm} qemu+ssh://${m.to}/system`;
+    return `${m.vm} is paused in post-copy between ${m.from} and ${m.to}: when the link is back, run on ${m.from}: ${postcopyResumeCommand(m.vm, m.to)}`;
   }
   if (failure.vmOn === 'unknown') return `check where ${m.vm} runs: virsh list --all on ${m.from} and ${m.to}`;
   return undefined;

@@ -12,7 +12,7 @@ import { recapByHost, summarizeRun } from '../report/summarize-run.ts';
 import { TSMIG_VERSION } from '../version.ts';
 import { buildPlanInput } from './build-plan-input.ts';
 import type { EngineEvents } from './engine-events.ts';
-import { locateVms, resolveMoves } from './resolve-moves.ts';
+import { locateVms, resolveMoves, vmStateOn } from './resolve-moves.ts';
 import { runMigrations } from './run-migrations.ts';
 import { reconcilePlan } from './reconcile-plan.ts';
 import { migrationRecord } from './migration-record.ts';
@@ -116,15 +116,11 @@ async function listSettled(driver: Driver, hosts: string[], waitMs: number, even
     if (split.length === 0 || driver.clock.nowMs() + SETTLE_POLL_MS > deadline || stop?.aborted) return vmsByHost;
     if (!warned) {
       warned = true;
-      const which = split.map(([vm, on]) => `${vm} (${on.map((h) => `${h}: ${stateOf(vmsByHost, h, vm)}`).join(', ')})`).join('; ');
+      const which = split.map(([vm, on]) => `${vm} (${on.map((h) => `${h}: ${vmStateOn(vmsByHost, h, vm) ?? 'absent'}`).join(', ')})`).join('; ');
       events.emit({ type: 'warning', message: `on two hosts at once, a migration in flight? ${which}; waiting up to ${waitMs / 1000}s for it to end` });
     }
     await driver.clock.sleep(SETTLE_POLL_MS, stop).catch(() => undefined);
   }
-}
-
-function stateOf(vmsByHost: ReadonlyMap<string, VmInfo[]>, host: string, vm: string): string {
-  return vmsByHost.get(host)?.find((v) => v.name === vm)?.state ?? 'absent';
 }
 
 /** Sources and every possible destination, in inventory order. */

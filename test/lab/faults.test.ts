@@ -19,9 +19,9 @@ import {
   lab,
   labInventory,
   labPlaybook,
+  migrationOf,
   recordMeasurement,
   tsmig,
-  type CliRun,
 } from './lab-helpers.ts';
 
 const sentinel = '/tmp/tsmig-injected';
@@ -37,10 +37,6 @@ afterEach(async () => {
   await lab('start-libvirtd', 'hostB').catch(() => undefined);
   await lab('reset-guests');
 });
-
-function record(run: CliRun, vm: string) {
-  return run.json.migrations?.find((m) => m.vm === vm);
-}
 
 /** gsend alone, slowed to 8 MiB/s so that a fault lands inside its migration. */
 function gsendArgs(mode: 'pre-copy' | 'post-copy', ...extra: string[]): string[] {
@@ -105,7 +101,7 @@ async function migrateThroughFault(t: { signal: AbortSignal }, mode: 'pre-copy' 
   await repaired;
   assert.ok(injected && repaired, `the fault was injected and repaired:\n${run.stderr}`);
   assert.equal(run.exitCode, 0, run.stderr);
-  const m = record(run, 'gsend');
+  const m = migrationOf(run, 'gsend');
   assert.equal(m?.status, 'changed', JSON.stringify(m));
   const where = await assertEveryGuestOnExactlyOneHost();
   assert.deepEqual(where, { gsend: 'hostB', grecv: 'hostA' });
@@ -176,8 +172,8 @@ test('the engine killed (SIGKILL) during a migration, then --resume from its jou
   assert.equal(killed.exitCode, -1, 'killed, no exit code');
   const resumed = await tsmig(['run', labPlaybook('lab-a-to-b.yml'), '-i', labInventory, '--resume', journal], { signal: t.signal });
   assert.equal(resumed.exitCode, 0, resumed.stderr);
-  const gsend = record(resumed, 'gsend');
-  const grecv = record(resumed, 'grecv');
+  const gsend = migrationOf(resumed, 'gsend');
+  const grecv = migrationOf(resumed, 'grecv');
   assert.equal(gsend?.status, 'ok', `gsend arrived before the kill: not migrated again (${JSON.stringify(gsend)})`);
   assert.ok(grecv?.status === 'changed' || grecv?.status === 'ok', JSON.stringify(grecv));
   const where = await assertEveryGuestOnExactlyOneHost();

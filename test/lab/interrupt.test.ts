@@ -9,6 +9,7 @@ import {
   guestsHomeOnA,
   labInventory,
   labPlaybook,
+  migrationOf,
   recordMeasurement,
   tsmig,
   type CliRun,
@@ -34,7 +35,6 @@ async function interruptedRun(t: { signal: AbortSignal }, ...extra: string[]): P
   );
 }
 
-const byVm = (r: CliRun, vm: string) => r.json.migrations?.find((m) => m.vm === vm);
 /** The plan's VMs in the order their waves run. */
 const inWaveOrder = (r: CliRun): string[] =>
   [...(r.json.plan?.migrations ?? [])].sort((a, b) => a.wave - b.wave).map((m) => m.vm);
@@ -43,8 +43,8 @@ test('SIGTERM during a pre-copy: it finishes, the next VM is not started, exit 9
   const r = await interruptedRun(t);
   assert.equal(r.exitCode, 99, r.stderr);
   const [first, second] = inWaveOrder(r);
-  assert.equal(byVm(r, first!)?.status, 'changed', 'the running migration finished');
-  assert.equal(byVm(r, second!)?.status, 'skipped', 'the next one never started');
+  assert.equal(migrationOf(r, first!)?.status, 'changed', 'the running migration finished');
+  assert.equal(migrationOf(r, second!)?.status, 'skipped', 'the next one never started');
   const where = await assertEveryGuestOnExactlyOneHost();
   assert.equal(where[first!], 'hostB');
   assert.equal(where[second!], 'hostA');
@@ -52,8 +52,8 @@ test('SIGTERM during a pre-copy: it finishes, the next VM is not started, exit 9
 
   const rerun = await tsmig(['run', labPlaybook('lab-a-to-b.yml'), '-i', labInventory], { signal: t.signal });
   assert.equal(rerun.exitCode, 0, rerun.stderr);
-  assert.equal(byVm(rerun, first!)?.status, 'ok', 'not migrated twice');
-  assert.equal(byVm(rerun, second!)?.status, 'changed');
+  assert.equal(migrationOf(rerun, first!)?.status, 'ok', 'not migrated twice');
+  assert.equal(migrationOf(rerun, second!)?.status, 'changed');
   assert.deepEqual(await assertEveryGuestOnExactlyOneHost(), { gsend: 'hostB', grecv: 'hostB' });
   recordMeasurement('fault: SIGTERM during a pre-copy (let it finish)', { exitCode: r.exitCode, runS: r.wallMs / 1000, rerunS: rerun.wallMs / 1000, vmsLost: 0 });
 });
@@ -63,9 +63,9 @@ test('SIGTERM with --abort-on-interrupt: the running pre-copy is aborted and sta
   assert.equal(r.exitCode, 99, r.stderr);
   assert.match(r.stderr, /aborting \(.*\) with domjobabort/);
   const [first, second] = inWaveOrder(r);
-  assert.equal(byVm(r, first!)?.status, 'failed', JSON.stringify(byVm(r, first!)));
-  assert.equal(byVm(r, first!)?.vm_on, 'hostA');
-  assert.equal(byVm(r, second!)?.status, 'skipped');
+  assert.equal(migrationOf(r, first!)?.status, 'failed', JSON.stringify(migrationOf(r, first!)));
+  assert.equal(migrationOf(r, first!)?.vm_on, 'hostA');
+  assert.equal(migrationOf(r, second!)?.status, 'skipped');
   const where = await assertEveryGuestOnExactlyOneHost();
   assert.deepEqual(where, { gsend: 'hostA', grecv: 'hostA' });
   assertReportMatches(r, where);

@@ -58,9 +58,12 @@ export interface CliRun {
     migrations?: Array<{ vm: string; mode: string; status: string; duration_s: number; bytes: number; downtime_ms: number; retries: number; vm_on: string | null }>;
   };
   stderr: string;
-  stdout: string;
   wallMs: number;
-  pid: number | undefined;
+}
+
+/** The run's record of one VM's migration (from its --json report). */
+export function migrationOf(run: CliRun, vm: string) {
+  return run.json.migrations?.find((m) => m.vm === vm);
 }
 
 export interface TsmigOptions {
@@ -70,18 +73,16 @@ export interface TsmigOptions {
   signal?: AbortSignal;
   /** SIGTERM (tsmig's interrupt) after this long; below the test's timeout so stderr is shown. */
   timeoutMs?: number;
-  /** Without `--json` (stdout is then the text output). */
-  text?: boolean;
 }
 
 /** `tsmig ARGS --json --verbose` from the repo, as a user runs it. */
 export async function tsmig(args: string[], options: TsmigOptions = {}): Promise<CliRun> {
   const started = Date.now();
-  const extra = options.text ? ['--verbose'] : ['--json', '--verbose'];
-  const child = execa('node', [join(repo, 'bin/tsmig.js'), ...args, ...extra], {
+  const timeoutMs = options.timeoutMs ?? 150_000;
+  const child = execa('node', [join(repo, 'bin/tsmig.js'), ...args, '--json', '--verbose'], {
     cwd: repo,
     reject: false,
-    timeout: options.timeoutMs ?? 150_000,
+    timeout: timeoutMs,
     forceKillAfterDelay: 30_000,
     ...(options.signal ? { cancelSignal: options.signal } : {}),
   });
@@ -98,8 +99,8 @@ export async function tsmig(args: string[], options: TsmigOptions = {}): Promise
   } catch {
     // left empty: the assertions on exitCode and stderr say what happened
   }
-  if (result.timedOut) stderr += `\n[lab-helpers: tsmig stopped after ${(options.timeoutMs ?? 150_000) / 1000} s]\n`;
-  return { exitCode: result.exitCode ?? -1, json, stderr, stdout: String(result.stdout), wallMs: Date.now() - started, pid: child.pid };
+  if (result.timedOut) stderr += `\n[lab-helpers: tsmig stopped after ${timeoutMs / 1000} s]\n`;
+  return { exitCode: result.exitCode ?? -1, json, stderr, wallMs: Date.now() - started };
 }
 
 /** A copy of the lab inventory with some lines changed, in a temp dir. */

@@ -27,7 +27,7 @@ import {
   virshErrorLines,
   type MigrationJobStats,
 } from './virsh-parse.ts';
-import { isOnDestination, locateVm, type HostListing } from './vm-whereabouts.ts';
+import { isOnDestination, isOnNeither, locateVm, type HostListing } from './vm-whereabouts.ts';
 
 export interface SshMigrationSettings {
   /** domjobinfo polling on the source while the migration runs. */
@@ -293,7 +293,7 @@ export async function migrateOverSsh(
         : migrated.exitCode === 0
           ? `virsh migrate finished, but the VM does not run on ${destination.name}`
           : `virsh migrate failed (${virshError || `exit ${migrated.exitCode ?? 'without status'}`})`;
-    const where = describeWhere(vmOn, source.name, destination.name, isNowhere(vm, src, dst));
+    const where = describeWhere(vmOn, source.name, destination.name, isOnNeither(vm, src, dst));
     let message = `${why}; ${where}`;
     if (vmOn === 'paused-in-postcopy') {
       const resume = commandLine(virshMigratePostcopyResume(sourceUri, destinationUri, request));
@@ -321,11 +321,6 @@ function safely(f: () => void, log: (line: string) => void): void {
   } catch (error) {
     log(`progress listener failed: ${(error as Error).message}`);
   }
-}
-
-/** Both hosts answered and neither lists the domain at all. */
-function isNowhere(vm: string, source: HostListing, destination: HostListing): boolean {
-  return source !== undefined && destination !== undefined && ![...source, ...destination].some((d) => d.name === vm);
 }
 
 function describeWhere(vmOn: string, source: string, destination: string, nowhere = false): string {

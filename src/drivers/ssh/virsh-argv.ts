@@ -173,8 +173,10 @@ export function virshMigrateSetMaxDowntime(uri: string, domain: string, maxDownt
   return virsh(uri, 'migrate-setmaxdowntime', domainArg(domain), String(Math.max(1, Math.round(maxDowntimeMs))));
 }
 
-/** Abort the running job; never used after a post-copy switch (neither side has the whole VM). */
-/** `--postcopy` pauses a switched post-copy (recoverable with --postcopy-resume) instead of cancelling. */
+/**
+ * Abort the running job. Before a post-copy switch this cancels it; after the switch (neither side
+ * has the whole VM) only with `postcopy`, which pauses it for `migrate --postcopy-resume`.
+ */
 export function virshDomjobabort(uri: string, domain: string, options: { postcopy?: boolean } = {}): string[] {
   const argv = virsh(uri, 'domjobabort', domainArg(domain));
   if (options.postcopy) argv.push('--postcopy');

@@ -16,6 +16,11 @@ export function isOnDestination(vm: string, source: HostListing, destination: Ho
   return stateOn(destination, vm) === 'running' && s !== null && s !== 'running' && s !== 'paused';
 }
 
+/** Both hosts answered and neither lists the domain at all (not even shut off). */
+export function isOnNeither(vm: string, source: HostListing, destination: HostListing): boolean {
+  return stateOn(source, vm) === undefined && stateOn(destination, vm) === undefined;
+}
+
 /**
  * After a failed attempt. Right after a post-copy switch the domain is paused on BOTH hosts
  * (LAB.md); if the source stays paused after a failure only `migrate --postcopy-resume` can

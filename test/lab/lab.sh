@@ -18,6 +18,8 @@
 #                                      guests with TSMIG_LAB_TRAFFIC=external to point gsend at it
 #                                      (README: with --auto-converge gsend died on arrival)
 #   lab.sh reset-guests                destroy the guests wherever they are, boot them on hostA
+#   lab.sh logs [LINES]                the last LINES (default 15) of every host's QEMU, guest
+#                                      console and libvirtd logs (what a failed lab test needs)
 #
 #   TSMIG_LAB_DIR    state dir (default /tmp/tsmig-lab): keys, inventory.yml, pids
 #   TSMIG_LAB_CACHE  where install-deps.sh put the guest kernel (default /var/cache/tsmig-lab)
@@ -604,6 +606,26 @@ cmd_down() {
   [[ -n "$quiet" ]] || log "down in $(elapsed "$started") s"
 }
 
+# The QEMU log without the command line libvirt writes at each start (tens of lines of env and
+# arguments), the guest's serial console, and libvirtd's errors: read from this machine, so they
+# work while a host's daemons are down.
+cmd_logs() {
+  local lines="${1:-15}" host dir file
+  [[ "$lines" =~ ^[0-9]{1,4}$ ]] || die "logs: LINES must be a whole number"
+  for host in "${HOSTS[@]}"; do
+    dir="$(host_dir "$host")"
+    for file in "${dir}"/log-libvirt/qemu/*.log "${dir}/log-libvirt/libvirtd.log"; do
+      [[ -s "$file" ]] || continue
+      printf -- '--- %s: %s\n' "$host" "${file#"${dir}/log-libvirt/"}"
+      case "$file" in
+        */libvirtd.log) grep -E ' (error|warning) : ' "$file" | tail -n "$lines" ;;
+        *-console.log) tail -n "$lines" "$file" ;;
+        *) grep -vE '^([A-Z_]+=|-|/usr/)|\\$' "$file" | tail -n "$lines" ;;
+      esac
+    done
+  done
+}
+
 # Exit 0 when every host and daemon runs, 3 otherwise.
 cmd_status() {
   local host dir ok=0 pid what qdisc
@@ -780,6 +802,7 @@ main() {
       "cmd_${cmd//-/_}" "$@"
       ;;
     status) cmd_status ;;
+    logs) cmd_logs "$@" ;;
     exec) cmd_exec "$@" ;;
     stop-libvirtd) check_host "${1:?HOST}" && stop_libvirtd "$1" ;;
     start-libvirtd) check_host "${1:?HOST}" && start_libvirtd "$1" ;;

@@ -26,4 +26,11 @@ bash test/lab/install-deps.sh
 trap 'bash test/lab/lab.sh down || true' EXIT
 bash test/lab/lab.sh up
 rm -f test-output/lab-measurements.jsonl
-node --import tsx --test --test-concurrency=1 --test-reporter=spec test/lab/*.test.ts
+status=0
+node --import tsx --test --test-concurrency=1 --test-reporter=spec test/lab/*.test.ts || status=$?
+if [ "$status" -ne 0 ]; then
+  # What the hosts logged, for the failure above (the lab and its logs are gone after this).
+  echo "lab tests failed (exit ${status}); the hosts' logs:" >&2
+  bash test/lab/lab.sh logs 25 >&2 || true
+fi
+exit "$status"

@@ -183,8 +183,11 @@ test('virsh migrate succeeds but the VM dies on arrival: failed, not retryable, 
   assert.equal(error.vmOn, 'unknown');
   assert.equal(error.retryable, false);
   assert.equal(
-    error.message,
-    "gsend: virsh migrate finished, but the VM does not run on hostB; the VM runs on neither hostA nor hostB (virsh list --all on both): it may have died on arrival; see the destination's QEMU log",
+    error.message.replace(/\d{4}-\d\d-\d\d [\d:.]+\+0000:/g, 'DATE:'),
+    "gsend: virsh migrate finished, but the VM does not run on hostB; the VM runs on neither hostA nor hostB (virsh list --all on both): it may have died on arrival; " +
+      '/var/log/libvirt/qemu/gsend.log on hostB ends: ' +
+      'DATE: starting up libvirt version: 9.0.0, qemu version: 7.2.22, hostname: hostB | DATE: Domain id=1 is tainted: high-privileges | ' +
+      'char device redirected to /dev/pts/2 (label charserial0) | DATE: shutting down, reason=shutdown',
   );
 });
 

@@ -53,6 +53,13 @@ export async function startFakeLab(migrateMs = 1200): Promise<FakeLab> {
   mkdirSync(bin);
   writeFileSync(join(bin, 'virsh'), `#!/bin/sh\nexec ${process.execPath} ${fileURLToPath(new URL('./ssh-fake-virsh.mjs', import.meta.url))} "$@"\n`);
   chmodSync(join(bin, 'virsh'), 0o755);
+  // `tail … /var/log/libvirt/qemu/NAME.log` reads the fake host's QEMU log instead.
+  writeFileSync(
+    join(bin, 'tail'),
+    '#!/bin/sh\nfor last; do :; done\ncase "$last" in /var/log/libvirt/qemu/*) ;; *) exit 64 ;; esac\n' +
+      'PATH=/usr/bin:/bin exec tail -n "$2" -- "$FAKE_VIRSH_DIR/$FAKE_VIRSH_HOST/qemu/${last##*/}"\n',
+  );
+  chmodSync(join(bin, 'tail'), 0o755);
   const env = (host: string): Record<string, string> => ({
     PATH: `${bin}:${process.env.PATH}`,
     FAKE_VIRSH_DIR: state,

@@ -6,6 +6,7 @@
 //   $FAKE_VIRSH_DIR/<host>/events.log      job-completed events emitted on that host
 //   $FAKE_VIRSH_DIR/<host>/down            libvirtd "stopped": every call fails
 //   $FAKE_VIRSH_DIR/<host>/crash-on-arrival  an incoming VM dies as its migration completes
+//   $FAKE_VIRSH_DIR/<host>/qemu/<domain>.log  its QEMU log (the fake `tail` reads it there)
 //   $FAKE_VIRSH_DIR/<host>/stall   a post-copy to this host stops moving after its switch (a link
 //                                  dropping packets) until `domjobabort --postcopy` pauses it
 // Migration: FAKE_MIGRATE_MS long, counters restart on the new host, transient domains vanish
@@ -202,8 +203,18 @@ switch (command) {
     arrived.migrateArgs = job.args;
     arrived.speeds = job.speeds;
     mkdirSync(dir(to), { recursive: true });
-    // The guest dies as it arrives (as a corrupted guest does): the destination has no domain.
-    if (!existsSync(join(dir(to), 'crash-on-arrival'))) {
+    // The guest dies as it arrives (as a corrupted guest does): the destination has no domain,
+    // and its QEMU log (read by the fake `tail`) says how it ended, as libvirt 9.0 writes it.
+    if (existsSync(join(dir(to), 'crash-on-arrival'))) {
+      mkdirSync(join(dir(to), 'qemu'), { recursive: true });
+      const at = new Date().toISOString().replace('T', ' ').replace('Z', '+0000');
+      appendFileSync(
+        join(dir(to), 'qemu', `${name}.log`),
+        `${at}: starting up libvirt version: 9.0.0, qemu version: 7.2.22, hostname: ${to}\nLC_ALL=C \\\n/usr/bin/qemu-system-x86_64 \\\n` +
+          `-name guest=${name},debug-threads=on \\\n-incoming defer\n${at}: Domain id=1 is tainted: high-privileges\n` +
+          `char device redirected to /dev/pts/2 (label charserial0)\n${at}: shutting down, reason=shutdown\n`,
+      );
+    } else {
       write(join(dir(to), `${name}.tmp`), arrived);
       renameSync(join(dir(to), `${name}.tmp`), domFile(to, name));
     }

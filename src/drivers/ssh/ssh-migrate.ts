@@ -28,6 +28,7 @@ import {
   type MigrationJobStats,
 } from './virsh-parse.ts';
 import { isOnDestination, isOnNeither, locateVm, type HostListing } from './vm-whereabouts.ts';
+import { qemuLogEvents, qemuLogPath, qemuLogTailArgv } from './qemu-log.ts';
 
 export interface SshMigrationSettings {
   /** domjobinfo polling on the source while the migration runs. */
@@ -293,8 +294,9 @@ export async function migrateOverSsh(
         : migrated.exitCode === 0
           ? `virsh migrate finished, but the VM does not run on ${destination.name}`
           : `virsh migrate failed (${virshError || `exit ${migrated.exitCode ?? 'without status'}`})`;
-    const where = describeWhere(vmOn, source.name, destination.name, isOnNeither(vm, src, dst));
-    let message = `${why}; ${where}`;
+    const nowhere = isOnNeither(vm, src, dst);
+    let message = `${why}; ${describeWhere(vmOn, source.name, destination.name, nowhere)}`;
+    if (nowhere) message += `; ${await destinationQemuLog(ctx, destination, vm)}`;
     if (vmOn === 'paused-in-postcopy') {
       const resume = commandLine(virshMigratePostcopyResume(sourceUri, destinationUri, request));
       message += `; recover it on ${source.name} with: ${resume}`;
@@ -324,7 +326,7 @@ function safely(f: () => void, log: (line: string) => void): void {
 }
 
 function describeWhere(vmOn: string, source: string, destination: string, nowhere = false): string {
-  if (nowhere) return `the VM runs on neither ${source} nor ${destination} (virsh list --all on both): it may have died on arrival; see the destination's QEMU log`;
+  if (nowhere) return `the VM runs on neither ${source} nor ${destination} (virsh list --all on both): it may have died on arrival`;
   switch (vmOn) {
     case 'source':
       return `the VM still runs on ${source}`;
@@ -335,6 +337,16 @@ function describeWhere(vmOn: string, source: string, destination: string, nowher
     default:
       return `where the VM is could not be established (checked ${source} and ${destination})`;
   }
+}
+
+/** How the destination's QEMU ended, in the words of its log, for a VM found on neither host. */
+async function destinationQemuLog(ctx: SshMigrationContext, destination: { name: string; libvirtUri: string }, vm: string): Promise<string> {
+  const path = qemuLogPath(destination.libvirtUri, vm);
+  if (!path) return `see its QEMU log on ${destination.name}`;
+  const r = await ctx.pool.exec(destination.name, qemuLogTailArgv(path)).catch((error: Error) => ({ exitCode: -1, stdout: '', stderr: error.message }));
+  const events = r.exitCode === 0 ? qemuLogEvents(r.stdout) : [];
+  if (events.length === 0) return `see ${path} on ${destination.name}`;
+  return `${path} on ${destination.name} ends: ${events.join(' | ')}`;
 }
 
 async function waitForDestination(

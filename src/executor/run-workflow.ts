@@ -69,7 +69,7 @@ export async function runWorkflow(playbook: Playbook, driver: Driver, events: En
   if (!options.check) {
     const ctx = { driver, constraints: playbook.constraints, events, runStartMs, stop: options.stop, abortRunning: options.abortRunning };
     records = await stage(events, 'migrate', () => runMigrations(toRun, ctx));
-    placement = await stage(events, 'verify', () => verifyPlacement(driver, hosts, [...records, ...settled], events));
+    placement = await stage(events, 'verify', () => verifyPlacement(driver, hosts, [...records, ...settled], events, runStartMs));
   }
   const all = [...settled, ...records];
   const summary = summarizeRun(all, (clock.nowMs() - runStartMs) / 1000);
@@ -138,16 +138,36 @@ async function listAll(driver: Driver, hosts: string[]): Promise<Map<string, VmI
   return new Map(hosts.map((h, i) => [h, lists[i] ?? []]));
 }
 
-/** Asks the hosts where every touched VM runs now; the report trusts this over what we expected. */
-async function verifyPlacement(driver: Driver, hosts: string[], records: MigrationRecord[], events: EngineEvents): Promise<Record<string, string[]>> {
+/**
+ * How long after the last migration ended the hosts are asked where the VMs run: a guest that
+ * dies as it arrives (seen on the lab: libvirt kills it a second after `virsh migrate` returned)
+ * is then reported as failed, not as moved.
+ */
+export const VERIFY_SETTLE_MS = 3000;
+
+/**
+ * Asks the hosts where every touched VM runs now; the report trusts this over what we expected.
+ * A VM reported moved (or already in place) that is not running on exactly its destination any
+ * more is failed, and the run exits 2.
+ */
+async function verifyPlacement(driver: Driver, hosts: string[], records: MigrationRecord[], events: EngineEvents, runStartMs: number): Promise<Record<string, string[]>> {
+  const lastFinishedMs = Math.max(runStartMs, ...records.map((r) => runStartMs + (r.finished_s ?? 0) * 1000));
+  const settleMs = lastFinishedMs + VERIFY_SETTLE_MS - driver.clock.nowMs();
+  if (records.some((r) => r.status === 'changed') && settleMs > 0) await driver.clock.sleep(settleMs);
   const where = locateVms(await listAll(driver, hosts));
   const placement: Record<string, string[]> = {};
   for (const r of records) {
     const on = where.get(r.vm) ?? [];
+    const onText = on.length === 0 ? 'no host' : on.join(' and ');
     placement[r.vm] = on;
     r.vm_on = on.length === 1 ? (on[0] ?? null) : null;
+    if ((r.status === 'changed' || r.status === 'ok') && r.vm_on !== r.to) {
+      r.error = `${r.status === 'ok' ? 'was running on' : 'moved to'} ${r.to}, but at verify it runs on ${onText}`;
+      r.status = 'failed';
+      events.emit({ type: 'warning', message: `${r.vm}: ${r.error}` });
+    }
     if (on.length !== 1) {
-      events.emit({ type: 'warning', message: `${r.vm} is running on ${on.length === 0 ? 'no host' : on.join(' and ')}: check it by hand (virsh list --all on ${r.from} and ${r.to})` });
+      events.emit({ type: 'warning', message: `${r.vm} is running on ${onText}: check it by hand (virsh list --all on ${r.from} and ${r.to})` });
     }
   }
   return placement;

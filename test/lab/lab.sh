@@ -537,6 +537,16 @@ guest_ready() { grep -q 'TSMIG-GUEST-READY' "$(console_log "$1" "$2")" 2>/dev/nu
 
 # Transient guests (virsh create): nothing to undefine, and a migration moves
 # them whole. Persistent copies that a --persistent migration leaves are undefined.
+# A new boot must not find the last boot's TSMIG-GUEST-READY, but what a guest printed before it
+# was removed (a panic, say) is evidence: it goes on to NAME-console.previous.log.
+keep_console_log() {
+  local log
+  log="$(console_log "$1" "$2")"
+  [[ -f "$log" ]] || return 0
+  cat "$log" >>"${log%.log}.previous.log"
+  rm -f "$log"
+}
+
 remove_guests_everywhere() {
   local host name
   for host in "${HOSTS[@]}"; do
@@ -546,7 +556,7 @@ remove_guests_everywhere() {
     for name in "${GUESTS[@]}"; do
       virsh_in "$host" destroy "$name" >/dev/null 2>&1 || true
       virsh_in "$host" undefine "$name" >/dev/null 2>&1 || true
-      rm -f "$(console_log "$host" "$name")"
+      keep_console_log "$host" "$name"
     done
   done
 }
@@ -619,7 +629,7 @@ cmd_logs() {
       printf -- '--- %s: %s\n' "$host" "${file#"${dir}/log-libvirt/"}"
       case "$file" in
         */libvirtd.log) grep -E ' (error|warning) : ' "$file" | tail -n "$lines" ;;
-        *-console.log) tail -n "$lines" "$file" ;;
+        *-console.log | *-console.previous.log) tail -n "$lines" "$file" ;;
         *) grep -vE '^([A-Z_]+=|-|/usr/)|\\$' "$file" | tail -n "$lines" ;;
       esac
     done

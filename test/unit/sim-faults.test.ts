@@ -109,3 +109,24 @@ constraints: { max_parallel: 50, max_outbound_per_host: 4, retries: 2, retry_del
   assert.equal(report.exit_code, s.failed > 0 ? 2 : 0);
   console.log(`# load: 1000 VMs/50 hosts: ${s.changed} changed, ${s.failed} failed, ${failedAttempts} failed attempts, ${report.summary.total_migration_time_s.toFixed(0)}s simulated in ${wallS.toFixed(1)}s wall`);
 });
+
+test('a VM that dies a second after its migration succeeded is failed at verify, not reported moved', async () => {
+  const pb = loadPlaybook(writeTemp(TWO_VMS('', 'retries: 0').replace('faults: {  }', 'faults: {}')));
+  const driver = createSimDriver(pb.inventory);
+  const migrate = driver.migrate.bind(driver);
+  driver.migrate = async (request, onProgress, signal) => {
+    const outcome = await migrate(request, onProgress, signal);
+    // As libvirt did on the lab: the guest runs on its destination, then is gone a second later.
+    if (request.vm === 'receiver') void driver.clock.sleep(1000).then(() => driver.world.vms.delete('receiver'));
+    return outcome;
+  };
+  const { report, events } = await runSim(pb, {}, driver);
+  const receiver = report.migrations.find((m) => m.vm === 'receiver')!;
+  assert.equal(receiver.status, 'failed');
+  assert.equal(receiver.vm_on, null);
+  assert.equal(receiver.error, 'moved to B, but at verify it runs on no host');
+  assert.equal(report.migrations.find((m) => m.vm === 'sender')?.status, 'changed');
+  assert.deepEqual(report.placement, { sender: ['B'], receiver: [] });
+  assert.equal(report.exit_code, 2);
+  assert.ok(events.some((e) => e.type === 'warning' && /receiver is running on no host/.test(e.message)));
+});

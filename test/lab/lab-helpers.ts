@@ -1,7 +1,7 @@
 // Shared by the lab tests: the running lab (test/lab/lab.sh, started by run-lab-tests.sh), the
 // tsmig CLI run as a user runs it, and virsh asked directly on each host for the truth.
 import { execa } from 'execa';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,8 +32,8 @@ export async function runningOn(host: 'hostA' | 'hostB'): Promise<string[]> {
 
 /**
  * Both guests running on hostA and nothing on hostB: moves them back with virsh when they run
- * on hostB only, and otherwise (paused, split by a post-copy, shut off, on both hosts) destroys
- * them wherever they are and boots them again on hostA. A test that failed half-way must not
+ * on hostB only, and otherwise (paused, split by a post-copy, shut off, on both hosts, reset on
+ * the way) destroys them wherever they are and boots them again on hostA. A test that failed half-way must not
  * leave the next one a lab in a state it did not ask for.
  */
 export async function guestsHomeOnA(): Promise<void> {
@@ -47,7 +47,9 @@ export async function guestsHomeOnA(): Promise<void> {
     }
   }
   const [onA, onB] = await Promise.all([runningOn('hostA'), domainsOn('hostB')]);
-  if (onB.length > 0 || guests.some((g) => !onA.includes(g)) || onA.length !== guests.length) await lab('reset-guests');
+  // A guest that reset lost its TCP stream, and the receiver still holds the dead one: boot both.
+  const reset = Object.values(guestResets()).some((n) => n > 0);
+  if (reset || onB.length > 0 || guests.some((g) => !onA.includes(g)) || onA.length !== guests.length) await lab('reset-guests');
 }
 
 export interface CliRun {
@@ -124,10 +126,33 @@ export function recordMeasurement(what: string, figures: Record<string, unknown>
 }
 
 /**
+ * How many times each guest booted again since reset-guests booted it: its console logs on both
+ * hosts (a migrated guest writes on in its destination's) hold one TSMIG-GUEST-READY per boot.
+ * A reset guest (a kernel panic reboots it) restarts where it is (on_reboot=restart, libvirt's
+ * default, as for a production VM), so placement alone would not show it.
+ */
+export function guestResets(): Record<string, number> {
+  const resets: Record<string, number> = {};
+  for (const g of guests) {
+    let boots = 0;
+    for (const host of ['hostA', 'hostB']) {
+      const log = join(labDir, 'hosts', host, 'log-libvirt', 'qemu', `${g}-console.log`);
+      boots += existsSync(log) ? (readFileSync(log, 'utf8').match(/TSMIG-GUEST-READY/g) ?? []).length : 0;
+    }
+    resets[g] = Math.max(0, boots - 1);
+  }
+  return resets;
+}
+
+/**
  * The promise to the operator, checked with virsh on both hosts: every guest runs on exactly one
- * host and is paused nowhere. Returns where each one runs.
+ * host and is paused nowhere. Returns where each one runs. A guest that reset on the way (seen
+ * after some retried pre-copies on QEMU 7.2 TCG, test/lab/README.md) is recorded, not failed:
+ * it is the guest's doing, invisible to libvirt's placement, and tsmig cannot see it either.
  */
 export async function assertEveryGuestOnExactlyOneHost(): Promise<Record<string, string>> {
+  const resets = guestResets();
+  if (Object.values(resets).some((n) => n > 0)) recordMeasurement('guest reset seen (console log)', resets);
   const listed = { hostA: await domainsOn('hostA'), hostB: await domainsOn('hostB') };
   const where: Record<string, string> = {};
   for (const g of guests) {

@@ -309,6 +309,31 @@ test('resume of a post-copy that finished by itself meanwhile: done, nothing run
   assert.ok(log.some((l) => l.includes('finished by itself')));
 });
 
+test('resume of a paused post-copy that finishes by itself just as virsh is called: done, not "not on the source"', async () => {
+  const log: string[] = [];
+  const d = driver(log);
+  await d.connect(['hostA', 'hostB']);
+  lab.stallPostcopyTo('hostB', true);
+  const abort = new AbortController();
+  await d
+    .migrate(
+      request({ vm: 'gsend', mode: 'post-copy' }),
+      (p) => {
+        if (p.phase === 'post-copy') setTimeout(() => abort.abort(new MigrationAbortReason('timed out after 2s', true)), 300);
+      },
+      abort.signal,
+    )
+    .catch(() => undefined);
+  assert.equal(readDomain('hostA', 'gsend')?.state, 'paused', 'paused mid post-copy');
+  lab.finishBeforeResume('hostB');
+  const outcome = await d.resumePostcopy!(request({ vm: 'gsend', mode: 'post-copy', attempt: 2 }), () => {}, new AbortController().signal);
+  await d.close();
+  assert.equal(outcome.vm, 'gsend');
+  assert.equal(readDomain('hostA', 'gsend'), undefined);
+  assert.equal(readDomain('hostB', 'gsend')?.state, 'running');
+  assert.ok(log.some((l) => /virsh migrate reported failed to get domain 'gsend', but the VM runs on hostB and not on hostA/.test(l)), log.join('\n'));
+});
+
 test('the SSH connection lost during measurement: HostUnreachableError naming the host (exit 4), not a bare command failure', async () => {
   const d = driver();
   await d.connect(['hostA']);

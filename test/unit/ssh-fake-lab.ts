@@ -40,6 +40,8 @@ export interface FakeLab {
   stopLibvirtd(host: 'hostA' | 'hostB'): void;
   /** VMs migrating to this host die as they arrive. */
   crashOnArrival(host: 'hostA' | 'hostB'): void;
+  /** A paused post-copy to this host finishes by itself just as its resume is called. */
+  finishBeforeResume(host: 'hostA' | 'hostB'): void;
   /** Post-copy migrations to this host stop moving after the switch (packets silently dropped). */
   stallPostcopyTo(host: 'hostA' | 'hostB', stalled: boolean): void;
   readDomain(host: string, name: string): FakeDomain | undefined;
@@ -99,6 +101,7 @@ export async function startFakeLab(migrateMs = 1200): Promise<FakeLab> {
     },
     stopLibvirtd: (host) => writeFileSync(join(state, host, 'down'), ''),
     crashOnArrival: (host) => writeFileSync(join(state, host, 'crash-on-arrival'), ''),
+    finishBeforeResume: (host) => writeFileSync(join(state, host, 'finish-before-resume'), ''),
     stallPostcopyTo: (host, stalled) => (stalled ? writeFileSync(join(state, host, 'stall'), '') : rmSync(join(state, host, 'stall'), { force: true })),
     readDomain: (host, name) => {
       const f = join(state, host, `${name}.json`);

@@ -7,6 +7,8 @@
 //   $FAKE_VIRSH_DIR/<host>/down            libvirtd "stopped": every call fails
 //   $FAKE_VIRSH_DIR/<host>/crash-on-arrival  an incoming VM dies as its migration completes
 //   $FAKE_VIRSH_DIR/<host>/qemu/<domain>.log  its QEMU log (the fake `tail` reads it there)
+//   $FAKE_VIRSH_DIR/<host>/finish-before-resume  a paused post-copy to this host completes by
+//                                  itself just as `migrate --postcopy-resume` is called
 //   $FAKE_VIRSH_DIR/<host>/stall   a post-copy to this host stops moving after its switch (a link
 //                                  dropping packets) until `domjobabort --postcopy` pauses it
 // Migration: FAKE_MIGRATE_MS long, counters restart on the new host, transient domains vanish
@@ -146,6 +148,14 @@ switch (command) {
     if (!to || !existsSync(dir(to))) die(`unable to connect to server at '${to}:22': No route to host`);
     const postcopy = rest.includes('--postcopy');
     const resume = rest.includes('--postcopy-resume');
+    if (resume && existsSync(join(dir(to), 'finish-before-resume'))) {
+      // The paused stream finished by itself just before this call (seen on the lab): the source
+      // domain is gone by the time virsh looks it up.
+      write(domFile(to, name), { ...tryRead(domFile(to, name)), state: 'running', postcopyFailed: false, incoming: false });
+      rmSync(domFile(host, name));
+      rmSync(jobFile(host, name), { force: true });
+      die(`failed to get domain '${name}'`);
+    }
     if (resume && !d.postcopyFailed) die(`Requested operation is not valid: resuming failed post-copy migration requires post-copy migration to be running`);
     if (resume && existsSync(join(dir(to), 'stall'))) die('Requested operation is not valid: QEMU reports migration is still running');
     const startedMs = Date.now();

@@ -279,7 +279,10 @@ export async function migrateOverSsh(
     }
     const [src, dst] = await listings();
     const vmOn = locateVm(vm, src, dst, switchRequested);
-    if (migrated.exitCode !== 0 && /failed to get domain/.test(virshError)) {
+    // A paused post-copy can finish by itself between the check before a resume and the resume
+    // (seen on the lab): the source domain is gone then, and the VM runs on the destination.
+    const finishedBeforeResume = resume && vmOn === 'destination';
+    if (migrated.exitCode !== 0 && /failed to get domain/.test(virshError) && !finishedBeforeResume) {
       // Not on the source to begin with: nothing was migrated, and trying again will not help.
       throw new MigrationFailedError(vm, `not on ${source.name} (${virshError}); ${describeWhere(vmOn, source.name, destination.name)}`, vmOn, false);
     }

@@ -629,7 +629,9 @@ cmd_logs() {
       printf -- '--- %s: %s\n' "$host" "${file#"${dir}/log-libvirt/"}"
       case "$file" in
         */libvirtd.log) grep -E ' (error|warning) : ' "$file" | tail -n "$lines" ;;
-        *-console.log | *-console.previous.log) tail -n "$lines" "$file" ;;
+        *-console.log) tail -n "$lines" "$file" ;;
+        # Earlier boots: only what is not the usual boot banner (a panic, say).
+        *-console.previous.log) grep -vE 'ACPI BIOS Error|TSMIG-GUEST-READY|^nc: ' "$file" | tail -n "$lines" ;;
         *) grep -vE '^([A-Z_]+=|-|/usr/)|\\$' "$file" | tail -n "$lines" ;;
       esac
     done

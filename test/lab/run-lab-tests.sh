@@ -31,6 +31,6 @@ node --import tsx --test --test-concurrency=1 --test-reporter=spec test/lab/*.te
 if [ "$status" -ne 0 ]; then
   # What the hosts logged, for the failure above (the lab and its logs are gone after this).
   echo "lab tests failed (exit ${status}); the hosts' logs:" >&2
-  bash test/lab/lab.sh logs 25 >&2 || true
+  bash test/lab/lab.sh logs 12 >&2 || true
 fi
 exit "$status"

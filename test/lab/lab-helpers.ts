@@ -48,7 +48,7 @@ export async function guestsHomeOnA(): Promise<void> {
   }
   const [onA, onB] = await Promise.all([runningOn('hostA'), domainsOn('hostB')]);
   // A guest that reset lost its TCP stream, and the receiver still holds the dead one: boot both.
-  const reset = Object.values(guestResets()).some((n) => n > 0);
+  const reset = Object.values(guestResets()).some((r) => r.resets > 0);
   if (reset || onB.length > 0 || guests.some((g) => !onA.includes(g)) || onA.length !== guests.length) await lab('reset-guests');
 }
 
@@ -126,22 +126,25 @@ export function recordMeasurement(what: string, figures: Record<string, unknown>
 }
 
 /**
- * How many times each guest booted again since reset-guests booted it: its console logs on both
- * hosts (a migrated guest writes on in its destination's) hold one TSMIG-GUEST-READY per boot.
- * A reset guest (a kernel panic reboots it) restarts where it is (on_reboot=restart, libvirt's
- * default, as for a production VM), so placement alone would not show it.
+ * Boots of each guest since reset-guests booted it, read from its console logs on both hosts (a
+ * migrated guest writes on in its destination's): one TSMIG-GUEST-READY per boot, so more than
+ * one means it reset. A reset guest (a kernel panic reboots it) restarts where it is
+ * (on_reboot=restart, libvirt's default, as for a production VM), so placement alone would not
+ * show it. `bootsOn` says where the boots were seen.
  */
-export function guestResets(): Record<string, number> {
-  const resets: Record<string, number> = {};
+export function guestResets(): Record<string, { resets: number; bootsOn: Record<string, number> }> {
+  const result: Record<string, { resets: number; bootsOn: Record<string, number> }> = {};
   for (const g of guests) {
-    let boots = 0;
+    const bootsOn: Record<string, number> = {};
     for (const host of ['hostA', 'hostB']) {
       const log = join(labDir, 'hosts', host, 'log-libvirt', 'qemu', `${g}-console.log`);
-      boots += existsSync(log) ? (readFileSync(log, 'utf8').match(/TSMIG-GUEST-READY/g) ?? []).length : 0;
+      const boots = existsSync(log) ? (readFileSync(log, 'utf8').match(/TSMIG-GUEST-READY/g) ?? []).length : 0;
+      if (boots > 0) bootsOn[host] = boots;
     }
-    resets[g] = Math.max(0, boots - 1);
+    const total = Object.values(bootsOn).reduce((a, b) => a + b, 0);
+    result[g] = { resets: Math.max(0, total - 1), bootsOn };
   }
-  return resets;
+  return result;
 }
 
 /**
@@ -152,7 +155,7 @@ export function guestResets(): Record<string, number> {
  */
 export async function assertEveryGuestOnExactlyOneHost(): Promise<Record<string, string>> {
   const resets = guestResets();
-  if (Object.values(resets).some((n) => n > 0)) recordMeasurement('guest reset seen (console log)', resets);
+  if (Object.values(resets).some((r) => r.resets > 0)) recordMeasurement('guest reset seen (console log)', resets);
   const listed = { hostA: await domainsOn('hostA'), hostB: await domainsOn('hostB') };
   const where: Record<string, string> = {};
   for (const g of guests) {

@@ -8,7 +8,7 @@ set -euo pipefail
 readonly CACHE_DIR="${TSMIG_LAB_CACHE:-/var/cache/tsmig-lab}"
 readonly KERNEL_DIR="${CACHE_DIR}/kernel"
 
-# LAB.md "Packages": the hosts' daemons and tools; busybox-static and cpio build
+# test/lab/README.md "Packages": the hosts' daemons and tools; busybox-static and cpio build
 # the guest's initramfs; xz-utils unpacks modules if the kernel ships them as .ko.xz.
 readonly PACKAGES=(
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
@@ -54,7 +54,7 @@ install_packages() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# LAB.md: the packages do not create the libvirt-qemu user on a machine like this
+# test/lab/README.md: the packages do not create the libvirt-qemu user on a machine like this
 # one, and libvirtd expects /var/log/libvirt/qemu to exist.
 ensure_users_and_dirs() {
   getent group libvirt-qemu >/dev/null || groupadd --system libvirt-qemu

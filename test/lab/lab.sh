@@ -2,7 +2,7 @@
 # The two-host libvirt/QEMU lab: hostA and hostB are network+mount+UTS
 # namespaces on this machine, each with its own sshd, virtlogd and libvirtd,
 # and two small TCG guests (gsend, grecv) booted on hostA.
-# Facts behind the choices below are in LAB.md (shared with the project).
+# Facts behind the choices below are at the end of test/lab/README.md.
 #
 #   lab.sh up | down | status
 #   lab.sh exec HOST CMD...            run CMD inside HOST's namespaces (cwd is /)
@@ -56,7 +56,7 @@ declare -rA GUEST_ROLE_ARGS=(
 readonly GUEST_HOME=hostA
 readonly GUEST_BOOT_TIMEOUT_S=60
 
-# Private per-host copies of these paths (LAB.md "Two hosts"), bind-mounted
+# Private per-host copies of these paths (test/lab/README.md "Two hosts"), bind-mounted
 # from ${LAB_DIR}/hosts/HOST/<name>.
 declare -rA BIND_DIRS=(
   [etc-libvirt]=/etc/libvirt
@@ -233,7 +233,7 @@ make_host_dirs() {
   done
 }
 
-# LAB.md: distinct host_uuid per libvirtd, else "migrate guest to the same host".
+# test/lab/README.md: distinct host_uuid per libvirtd, else "migrate guest to the same host".
 write_libvirt_config() {
   local dir="$1"
   cat >"${dir}/etc-libvirt/libvirtd.conf" <<EOF
@@ -241,7 +241,7 @@ host_uuid = "$(cat /proc/sys/kernel/random/uuid)"
 log_outputs = "3:file:/var/log/libvirt/libvirtd.log"
 EOF
   # user/group root: /dev/kvm is root-only here, and as libvirt-qemu every call
-  # re-probes QEMU (~48 s per create, LAB.md). No cgroups: the namespaces have
+  # re-probes QEMU (~48 s per create, test/lab/README.md). No cgroups: the namespaces have
   # none (fresh sysfs), and two libvirtds sharing the root ones would collide.
   # No per-QEMU mount namespace: one less layer, the guests have no disks.
   cat >"${dir}/etc-libvirt/qemu.conf" <<EOF
@@ -309,7 +309,7 @@ mount_host_paths() {
     in_host "$host" mount --bind "${dir}/${name}" "$target"
   done
   in_host "$host" mount --bind "${dir}/hosts" /etc/hosts
-  # LAB.md: only a sysfs mounted inside the netns shows its own devices.
+  # test/lab/README.md: only a sysfs mounted inside the netns shows its own devices.
   # Dropping the inherited /sys submounts also hides the root cgroups.
   in_host "$host" umount -R -l /sys
   in_host "$host" mount -t sysfs sysfs /sys
@@ -340,7 +340,7 @@ start_sshd() {
   start_in_host "$host" "${dir}/daemons.log" /usr/sbin/sshd -f "${dir}/sshd_config" -E "${dir}/sshd.log"
 }
 
-# LAB.md: both libvirtds would share /run/libvirtd.pid, hence the pid files in
+# test/lab/README.md: both libvirtds would share /run/libvirtd.pid, hence the pid files in
 # the private /run/libvirt; without virtlogd, creating a guest fails (~48 s).
 start_virtlogd() {
   start_in_host "$1" "$(host_dir "$1")/daemons.log" /usr/sbin/virtlogd -d -p /run/libvirt/virtlogd.pid
@@ -704,7 +704,7 @@ cmd_shape() {
   local rate="${1:?usage: lab.sh shape RATE [BURST], e.g. 8mbit}" burst="${2:-64kb}" host
   for host in "${HOSTS[@]}"; do
     # Egress of each root-side veth = everything entering that host, so both
-    # directions of hostA<->hostB are limited (LAB.md: only tbf works here).
+    # directions of hostA<->hostB are limited (test/lab/README.md: only tbf works here).
     tc qdisc replace dev "$(root_veth "$host")" root tbf rate "$rate" burst "$burst" latency 100ms
   done
   log "link shaped to ${rate} each way"

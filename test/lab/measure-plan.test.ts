@@ -14,7 +14,7 @@ test('plan: gsend TX and grecv RX measured; gsend by post-copy, grecv by pre-cop
   const grecv = vms.find((v) => v.vm === 'grecv');
   assert.ok(gsend && grecv, JSON.stringify(vms));
   assert.equal(gsend.host, 'hostA');
-  // ~1.7 MB/s ≈ 13.9 Mbit/s unloaded (LAB.md); a busy 2-core machine slows the TCG guests.
+  // ~1.7 MB/s ≈ 13.9 Mbit/s unloaded (test/lab/README.md); a busy 2-core machine slows the TCG guests.
   assert.ok(gsend.txMbps > 4 && gsend.txMbps < 30, `gsend tx ${gsend.txMbps} Mbps`);
   assert.ok(gsend.rxMbps < gsend.txMbps / 10, `gsend rx ${gsend.rxMbps} Mbps (ACKs only)`);
   assert.ok(grecv.rxMbps > 4 && grecv.rxMbps < 30, `grecv rx ${grecv.rxMbps} Mbps`);

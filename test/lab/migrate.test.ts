@@ -30,7 +30,7 @@ for (const [from, to, playbook] of [
     assert.deepEqual(await runningOn(from), [], `virsh on ${from}`);
     assert.match(r.stderr, /gsend .*: switched to post-copy after \d+ ms/);
     // A real switch stops the guest only for its device state: a few ms, against tens to
-    // hundreds for the end of a pre-copy (LAB.md: 6 ms vs 172 ms).
+    // hundreds for the end of a pre-copy (test/lab/README.md: 6 ms vs 172 ms).
     assert.ok((m.gsend?.downtime_ms ?? Infinity) < 50, `gsend post-copy downtime ${m.gsend?.downtime_ms} ms`);
     recordMeasurement(`tsmig run ${from}→${to}`, {
       gsendPostcopyS: m.gsend?.duration_s,

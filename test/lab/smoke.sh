@@ -11,7 +11,7 @@ readonly HERE
 readonly LAB="${HERE}/lab.sh"
 readonly LAB_DIR="${TSMIG_LAB_DIR:-/tmp/tsmig-lab}"
 readonly RATE_SAMPLE_S=5
-readonly MIN_GUEST_RATE_BPS=1000000 # the sender aims at ~1.7 MB/s (LAB.md)
+readonly MIN_GUEST_RATE_BPS=1000000 # the sender aims at ~1.7 MB/s (test/lab/README.md)
 
 say() { printf 'smoke: %s\n' "$*" >&2; }
 fail() {
@@ -88,7 +88,7 @@ wait_for_ram_transfer() {
   done
 }
 
-# --bandwidth 8 keeps the pre-copy phase going (LAB.md) so that the switch to
+# --bandwidth 8 keeps the pre-copy phase going (test/lab/README.md) so that the switch to
 # post-copy, asked from a second virsh, really happens.
 postcopy_grecv() {
   local started events migrate_pid event_pid

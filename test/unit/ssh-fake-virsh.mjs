@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /* global process, setTimeout */
 // A stand-in `virsh` for the ssh driver's unit tests, put first on PATH by the test SSH server.
-// It prints the formats of libvirt 9.0 (as in shared/fixtures/virsh) from a tiny shared state:
+// It prints the formats of libvirt 9.0 (as in test/fixtures/virsh) from a tiny shared state:
 //   $FAKE_VIRSH_DIR/<host>/<domain>.json   a domain on that host ($FAKE_VIRSH_HOST = this host)
 //   $FAKE_VIRSH_DIR/<host>/events.log      job-completed events emitted on that host
 //   $FAKE_VIRSH_DIR/<host>/down            libvirtd "stopped": every call fails

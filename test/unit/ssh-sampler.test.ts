@@ -8,7 +8,7 @@ import { counterSamplerArgv, readingsInWindow } from '../../src/drivers/ssh/coun
 import { parseListAll } from '../../src/drivers/ssh/virsh-parse.ts';
 import { isOnDestination, locateVm } from '../../src/drivers/ssh/vm-whereabouts.ts';
 
-const fixtures = new URL('../../../shared/fixtures/virsh/', import.meta.url);
+const fixtures = new URL('../fixtures/virsh/', import.meta.url);
 const fixture = (name: string): string => readFileSync(new URL(name, fixtures), 'utf8');
 const ipJson = (tx: number, rx: number): string =>
   JSON.stringify([{ ifname: 'veth-a', stats64: { rx: { bytes: rx, packets: 1 }, tx: { bytes: tx, packets: 1 } } }]);

@@ -1,4 +1,4 @@
-// The virsh parsers on REAL output captured from libvirt 9.0 / QEMU 7.2 (shared/fixtures/virsh).
+// The virsh parsers on REAL output captured from libvirt 9.0 / QEMU 7.2 (test/fixtures/virsh).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ import {
   VirshOutputError,
 } from '../../src/drivers/ssh/virsh-parse.ts';
 
-const fixtures = new URL('../../../shared/fixtures/virsh/', import.meta.url);
+const fixtures = new URL('../fixtures/virsh/', import.meta.url);
 const fixture = (name: string): string => readFileSync(new URL(name, fixtures), 'utf8');
 
 /** The series files: `=== EPOCH [label]` separators before each capture. */

@@ -1,5 +1,5 @@
 // One migration over SSH: `virsh migrate` on the source, progress from domjobinfo polled on the
-// source, the post-copy switch, abort, final stats from where LAB.md says they live, and a check
+// source, the post-copy switch, abort, final stats from where test/lab/README.md says they live, and a check
 // with `virsh list --all` on both hosts of where the VM really is.
 import { asksToPausePostcopy, type Clock, type MigrationOutcome, type MigrationProgress, type MigrationRequest } from '../driver.ts';
 import { MigrationFailedError } from '../../errors.ts';
@@ -242,7 +242,7 @@ export async function migrateOverSsh(
       // Each exec costs a few hundred ms on a busy host: do not make the end of the migration wait for a poll.
       const job = await Promise.race([pool.exec(source.name, virshDomjobinfo(sourceUri, vm)), migrateRun.then(() => undefined)]);
       if (!job) break;
-      if (job.exitCode !== 0) continue; // the source domain vanishes around the end (LAB.md)
+      if (job.exitCode !== 0) continue; // the source domain vanishes around the end (test/lab/README.md)
       const stats = readStats(job.stdout);
       if (!stats || !isActiveJob(stats)) continue;
       safely(() => onProgress(progressOf(vm, stats, switchedAtMs !== undefined)), log);
@@ -366,7 +366,7 @@ async function waitForDestination(
 }
 
 /**
- * Final statistics, from where libvirt 9.0 keeps them (LAB.md): after pre-copy the destination's
+ * Final statistics, from where libvirt 9.0 keeps them (test/lab/README.md): after pre-copy the destination's
  * --completed; after post-copy of a transient domain only the source's job-completed event; a
  * persistent source keeps them for --completed --keep-completed.
  */

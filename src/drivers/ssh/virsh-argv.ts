@@ -79,7 +79,7 @@ export const precopyHoldMibPerS = 1;
 
 /**
  * `virsh migrate --live --verbose`, run on the source. Post-copy only enables it (`--postcopy`):
- * the switch is a separate `migrate-postcopy` (`--postcopy-after-precopy` is far too slow, LAB.md),
+ * the switch is a separate `migrate-postcopy` (`--postcopy-after-precopy` is far too slow, test/lab/README.md),
  * and an immediate switch starts pre-copy held at precopyHoldMibPerS.
  * Max downtime has no migrate option in 9.0: see virshMigrateSetMaxDowntime.
  * No --copy-storage-*: guests' disks are shared or absent.
@@ -187,7 +187,7 @@ export function virshDomjobabort(uri: string, domain: string, options: { postcop
  * Prints every event of the domain until killed; started on the source before the migration.
  * All types (not only job-completed): the lifecycle event "Suspended Post-copy" is libvirt's
  * own word that the post-copy switch happened, and job-completed is the only place with final
- * stats after post-copy of a transient domain (LAB.md).
+ * stats after post-copy of a transient domain (test/lab/README.md).
  */
 export function virshDomainEvents(uri: string, domain: string): string[] {
   return virsh(uri, 'event', '--domain', domainArg(domain), '--all', '--loop', '--timestamp');

@@ -1,4 +1,4 @@
-// Parsers for the virsh output tsmig reads (formats of libvirt 9.0, see shared/fixtures/virsh/).
+// Parsers for the virsh output tsmig reads (formats of libvirt 9.0, see test/fixtures/virsh/).
 // Each takes virsh's stdout and returns plain data; unreadable output throws VirshOutputError.
 
 export class VirshOutputError extends Error {

@@ -23,7 +23,7 @@ export function isOnNeither(vm: string, source: HostListing, destination: HostLi
 
 /**
  * After a failed attempt. Right after a post-copy switch the domain is paused on BOTH hosts
- * (LAB.md); if the source stays paused after a failure only `migrate --postcopy-resume` can
+ * (test/lab/README.md); if the source stays paused after a failure only `migrate --postcopy-resume` can
  * recover it.
  */
 export function locateVm(vm: string, source: HostListing, destination: HostListing, switchedToPostcopy: boolean): VmWhereabouts {

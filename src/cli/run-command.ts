@@ -15,7 +15,7 @@ import { renderRecapText } from '../report/recap-text.ts';
 import type { RunReport } from '../report/run-report.ts';
 import { handleInterrupts } from './interrupts.ts';
 import { writeReportFiles } from './write-report-files.ts';
-import { JournalWriter, readJournal } from '../report/journal.ts';
+import { JournalWriter, readJournal } from '../executor/journal.ts';
 import { journalPathFor } from './journal-path.ts';
 
 export interface RunCommandOptions {

@@ -7,7 +7,7 @@ import { EngineEvents } from '../../src/executor/engine-events.ts';
 import { reconcilePlan } from '../../src/executor/reconcile-plan.ts';
 import { loadPlaybook } from '../../src/playbook/load-playbook.ts';
 import type { Plan, PlannedMigration } from '../../src/planner/types.ts';
-import { JournalWriter, readJournal } from '../../src/report/journal.ts';
+import { JournalWriter, readJournal } from '../../src/executor/journal.ts';
 import { runSim } from '../helpers/run-sim.ts';
 import { tempDir, writeTemp } from '../helpers/temp-files.ts';
 

@@ -3,7 +3,7 @@
 import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ExitCode, TsmigError } from '../errors.ts';
-import type { EngineEvents } from '../executor/engine-events.ts';
+import type { EngineEvents } from './engine-events.ts';
 import type { Plan } from '../planner/types.ts';
 
 export type JournalEntry =

@@ -9,7 +9,7 @@ after(() => lab.close());
 
 driverContract({
   name: 'ssh',
-  timeoutMs: 20_000,
+  timeoutMs: Math.max(20_000, lab.migrateMs * 6), // a loaded machine stretches the fake migration
   setup: async () => {
     lab.reset();
     const driver = createSshDriver([lab.inventoryHost('hostA'), lab.inventoryHost('hostB')], () => {}, {

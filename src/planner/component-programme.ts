@@ -5,7 +5,7 @@
 // With a finite beam width it is a heuristic (the best few states by bound per step).
 import type { ComponentLayout } from './component-layout.ts';
 import { lagrangianBoundMbps, tuneBinWeights, type BinWeights } from './lagrangian-bound.ts';
-import { MBPS_TOLERANCE } from './plan-key.ts';
+import { boundCannotBeat, isBetterKey, planKey } from './objective.ts';
 import { waterLevelMbps } from './water-level.ts';
 
 interface State {
@@ -74,10 +74,7 @@ export function runProgramme(layout: ComponentLayout, floorMbps: number, guideCh
   }
   if (states.length === 0) return { finished: true, rootBoundMbps };
   let best = states[0]!;
-  for (const s of states) {
-    const d = s.maxClosedMbps - best.maxClosedMbps;
-    if (d < -MBPS_TOLERANCE || (d <= MBPS_TOLERANCE && (s.sumMbps < best.sumMbps - MBPS_TOLERANCE || (Math.abs(s.sumMbps - best.sumMbps) <= MBPS_TOLERANCE && s.posts < best.posts)))) best = s;
-  }
+  for (const s of states) if (isBetterKey(planKey(s.maxClosedMbps, s.sumMbps, s.posts), planKey(best.maxClosedMbps, best.sumMbps, best.posts))) best = s;
   const choice = new Int32Array(n);
   for (let s: State | null = best, k = n - 1; s && s.parent; s = s.parent, k--) choice[k] = s.option;
   return { choice, finished: true, rootBoundMbps };
@@ -121,7 +118,8 @@ export function runProgramme(layout: ComponentLayout, floorMbps: number, guideCh
       if (s.vcpus[c]! + guide.vcpus[from * capacityCount + c]! > layout.freeVcpus[c]! + 1e-9) return;
     }
     const sum = s.sumMbps + guide.sum[from]!;
-    if (max < bestMax - MBPS_TOLERANCE || (max <= bestMax + MBPS_TOLERANCE && sum < bestSum)) {
+    // The programme keeps no post-copy count for its incumbent: compare on the first two terms.
+    if (isBetterKey(planKey(max, sum, 0), planKey(bestMax, bestSum, 0))) {
       bestMax = max;
       bestSum = sum;
     }
@@ -135,9 +133,7 @@ export function runProgramme(layout: ComponentLayout, floorMbps: number, guideCh
       if (weights) maxBound = Math.max(maxBound, lagrangianBoundMbps(weights, s.loads, from));
     }
     s.boundMbps = maxBound;
-    if (maxBound > bestMax + MBPS_TOLERANCE) return true;
-    const sumBound = s.sumMbps + layout.minWeightSuffixMbps[from]!;
-    return maxBound >= bestMax - MBPS_TOLERANCE && sumBound > bestSum + MBPS_TOLERANCE;
+    return boundCannotBeat(planKey(maxBound, s.sumMbps + layout.minWeightSuffixMbps[from]!, 0), planKey(bestMax, bestSum, Infinity));
   }
 }
 

@@ -3,7 +3,7 @@
 // strong bounds instead. Largest moves first; options by resulting load, so good solutions come early.
 import type { ComponentLayout, SlotOption } from './component-layout.ts';
 import { lagrangianBoundMbps, tuneBinWeights } from './lagrangian-bound.ts';
-import { MBPS_TOLERANCE } from './plan-key.ts';
+import { boundCannotBeat, isBetterKey, planKey } from './objective.ts';
 import { collapsePreCopies, packPreCopies } from './pre-copy-packing.ts';
 
 /** Packing one leaf's pre-copies is tiny in practice; past this, the leaf counts as unresolved. */
@@ -148,11 +148,7 @@ export function searchComponent(layout: ComponentLayout, floorMbps: number, star
   }
 
   function isBetter(maxMbps: number, sumMbps: number, posts: number): boolean {
-    if (maxMbps < bestMax - MBPS_TOLERANCE) return true;
-    if (maxMbps > bestMax + MBPS_TOLERANCE) return false;
-    if (sumMbps < bestSum - MBPS_TOLERANCE) return true;
-    if (sumMbps > bestSum + MBPS_TOLERANCE) return false;
-    return posts < bestPosts;
+    return isBetterKey(planKey(maxMbps, sumMbps, posts), planKey(bestMax, bestSum, bestPosts));
   }
 
   /** True when no completion can beat the best: each bound is a valid lower bound on every completion. */
@@ -168,12 +164,7 @@ export function searchComponent(layout: ComponentLayout, floorMbps: number, star
     }
     bound = Math.max(bound, lagrangianBoundMbps(weights, loads, depth));
     if (depth === 0) rootBoundMbps = bound;
-    if (bound > bestMax + MBPS_TOLERANCE) return true;
-    if (bound < bestMax - MBPS_TOLERANCE) return false;
-    const sumBound = sumMbps + minWeightSuffix[depth]!;
-    if (sumBound > bestSum + MBPS_TOLERANCE) return true;
-    if (sumBound < bestSum - MBPS_TOLERANCE) return false;
-    return posts + forcedPostSuffix[depth]! >= bestPosts;
+    return boundCannotBeat(planKey(bound, sumMbps + minWeightSuffix[depth]!, posts + forcedPostSuffix[depth]!), planKey(bestMax, bestSum, bestPosts));
   }
 
   visit(0, floorMbps, 0, 0);

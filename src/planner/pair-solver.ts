@@ -2,7 +2,7 @@
 // (source-side Mbps, destination-side Mbps), pruned by the LP (fractional) bound. Exact on real
 // rates: a state is dropped only if another is at least as good on both sides (hence on the
 // contending traffic too) or if its bound proves it cannot beat a complete solution already seen.
-import { MBPS_TOLERANCE } from './plan-key.ts';
+import { boundCannotBeat, isBetterKey, planKey } from './objective.ts';
 
 export interface PairInstance {
   /** Source-side (TX) contention from everything but these VMs. */
@@ -44,7 +44,8 @@ export function solvePair(pair: PairInstance, floorMbps: number): boolean[] {
   const offer = (x: number, y: number): void => {
     const max = Math.max(floorMbps, x, y);
     const sum = x - a + (y - b);
-    if (max < bestMax - MBPS_TOLERANCE || (max <= bestMax + MBPS_TOLERANCE && sum < bestSum)) {
+    // Completions offered here carry no post-copy count: compare on the first two terms.
+    if (isBetterKey(planKey(max, sum, 0), planKey(bestMax, bestSum, 0))) {
       bestMax = max;
       bestSum = sum;
     }
@@ -80,9 +81,7 @@ export function solvePair(pair: PairInstance, floorMbps: number): boolean[] {
   };
   const pruned = (x: number, y: number, from: number): boolean => {
     const maxBound = boundAndOffer(x, y, from);
-    if (maxBound > bestMax + MBPS_TOLERANCE) return true;
-    const sumBound = x - a + (y - b) + cheapTxSuffix[from]! + cheapRxSuffix[from]!;
-    return maxBound >= bestMax - MBPS_TOLERANCE && sumBound > bestSum + MBPS_TOLERANCE;
+    return boundCannotBeat(planKey(maxBound, x - a + (y - b) + cheapTxSuffix[from]! + cheapRxSuffix[from]!, 0), planKey(bestMax, bestSum, Infinity));
   };
 
   let xs = Float64Array.of(a);
@@ -136,13 +135,8 @@ export function solvePair(pair: PairInstance, floorMbps: number): boolean[] {
     if (best < 0 || isBetter(s, best)) best = s;
   }
   function isBetter(s: number, t: number): boolean {
-    const ms = Math.max(floorMbps, xs[s]!, ys[s]!);
-    const mt = Math.max(floorMbps, xs[t]!, ys[t]!);
-    if (Math.abs(ms - mt) > MBPS_TOLERANCE) return ms < mt;
-    const ss = xs[s]! + ys[s]!;
-    const st = xs[t]! + ys[t]!;
-    if (Math.abs(ss - st) > MBPS_TOLERANCE) return ss < st;
-    return posts[s]! < posts[t]!;
+    const keyOf = (i: number) => planKey(Math.max(floorMbps, xs[i]!, ys[i]!), xs[i]! + ys[i]!, posts[i]!);
+    return isBetterKey(keyOf(s), keyOf(t));
   }
   if (best < 0) throw new Error('pair solver: empty front (a bound pruned the optimum)');
   const postCopy: boolean[] = new Array<boolean>(n).fill(false);

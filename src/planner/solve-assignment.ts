@@ -5,7 +5,7 @@ import { assertFixedCapacity, componentCapacityError } from './capacity-shortfal
 import { solveComponent } from './component-solver.ts';
 import { decompose, type Component, type FixedPart } from './decompose.ts';
 import { solvePair } from './pair-solver.ts';
-import { MBPS_TOLERANCE } from './plan-key.ts';
+import { compareMbps } from './objective.ts';
 import type { PlanningProblem } from './problem.ts';
 
 export interface Assignment {
@@ -35,7 +35,7 @@ export function solveAssignment(problem: PlanningProblem): Assignment {
   let lowerBoundMbps = floorMbps;
   components.forEach((c, ci) => {
     const first = firstPass[ci]!;
-    const result = first.maxMbps < contentionMbps - MBPS_TOLERANCE ? solveGroup(problem, fixed, c, contentionMbps) : first;
+    const result = compareMbps(first.maxMbps, contentionMbps) < 0 ? solveGroup(problem, fixed, c, contentionMbps) : first;
     c.items.forEach((item, k) => (chosen[item] = result.options[k]!));
     proven &&= first.proven && result.proven;
     lowerBoundMbps = Math.max(lowerBoundMbps, first.proven ? first.maxMbps : first.lowerBoundMbps);

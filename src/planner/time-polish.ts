@@ -2,7 +2,7 @@
 // that keep the contention key (another destination, same mode) and shorten the estimated total
 // time; with objective 'time' any move that shortens it (contention then breaks ties). A local
 // optimum of the estimate, not a proven one; bounded work keeps big plans fast.
-import { compareMbps } from './plan-key.ts';
+import { comparePlanKeys, planKey } from './objective.ts';
 import type { PlanningProblem } from './problem.ts';
 import type { PlanInput, PlanObjective } from './types.ts';
 import { waveMigrationTimesS, type TimedMigration } from './wave-timing.ts';
@@ -57,7 +57,7 @@ export function polishForTime(input: PlanInput, problem: PlanningProblem, chosen
   });
   const better = (a: Standing, b: Standing): boolean => {
     const time = Math.abs(a.totalS - b.totalS) <= 1e-9 * Math.max(1, b.totalS) ? 0 : Math.sign(a.totalS - b.totalS);
-    const key = compareMbps(a.contentionMbps, b.contentionMbps) || compareMbps(a.contendingMbps, b.contendingMbps) || a.posts - b.posts;
+    const key = comparePlanKeys(planKey(a.contentionMbps, a.contendingMbps, a.posts), planKey(b.contentionMbps, b.contendingMbps, b.posts));
     return objective === 'time' ? time < 0 || (time === 0 && key < 0) : key < 0 || (key === 0 && time < 0);
   };
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ExitCode } from '../../src/errors.ts';
 import { planMigrations } from '../../src/planner/plan-migrations.ts';
 import { PlanInfeasibleError } from '../../src/planner/plan-infeasible-error.ts';
-import { randomPlanInput } from '../../src/planner/random-instances.ts';
+import { randomPlanInput } from '../support/random-instances.ts';
 import type { Plan, PlanInput } from '../../src/planner/types.ts';
 import { seedExample } from './planner-seed-example.ts';
 

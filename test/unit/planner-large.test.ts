@@ -1,16 +1,17 @@
 // Brute force is out of reach at these sizes: the planner's Pareto programme is checked against an
-// independent formulation (src/planner/pair-knapsack-oracle.ts), exact for integer rates.
+// independent formulation (test/support/pair-knapsack-oracle.ts), exact for integer rates.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { planMigrations } from '../../src/planner/plan-migrations.ts';
-import { randomPlanInput } from '../../src/planner/random-instances.ts';
-import { pairsKnapsackOptimum, type PairKey } from '../../src/planner/pair-knapsack-oracle.ts';
+import { randomPlanInput } from '../support/random-instances.ts';
+import { pairsKnapsackOptimum } from '../support/pair-knapsack-oracle.ts';
+import { keyOfPlan, type PlanKey } from '../../src/planner/objective.ts';
 import type { PlanInput } from '../../src/planner/types.ts';
 
-function planKey(input: PlanInput): PairKey {
+function planKey(input: PlanInput): PlanKey {
   const plan = planMigrations(input);
   assert.equal(plan.provenOptimal, true);
-  return { contentionMbps: plan.contentionMbps, contendingMbps: plan.contendingTrafficMbps!, posts: plan.migrations.filter((m) => m.mode === 'post-copy').length };
+  return keyOfPlan(plan);
 }
 
 test('200 VMs on one pair: same optimum as the knapsack formulation (8 seeds)', () => {

@@ -1,9 +1,9 @@
 // The seed's method, as a baseline and a test oracle: try every combination of modes (and
-// destinations), keep the best by the planner's key. Exponential on purpose; no shared solver code.
-import { hostContention } from './contention.ts';
-import { moveModes } from './move-modes.ts';
-import { comparePlanKeys, type PlanKey } from './plan-key.ts';
-import type { MigrationMode, PlanInput } from './types.ts';
+// destinations), keep the best by the planner's key. Exponential on purpose. It shares no code
+// with the planner but the objective (what "better" means) and the input types: the contention
+// model and the mode rules are written out again here, from the README.
+import { comparePlanKeys, planKey, type PlanKey } from '../../src/planner/objective.ts';
+import type { MigrationMode, MoveRequest, PlanInput } from '../../src/planner/types.ts';
 
 export interface BruteForceResult extends PlanKey {
   assignment: Array<{ vm: string; to: string; mode: MigrationMode }>;
@@ -18,8 +18,13 @@ export function bruteForcePlan(input: PlanInput): BruteForceResult | null {
   const hostIndex = new Map(input.hosts.map((h, i) => [h.host, i]));
   const vmByName = new Map(input.vms.map((v) => [v.vm, v]));
   const moving = new Set(input.moves.map((m) => m.vm));
-  const base = hostContention(input.hosts, input.vms.filter((v) => !moving.has(v.vm)), []);
-  const loads = base.flatMap((h) => [h.sourceMbps, h.destinationMbps]);
+  // Bin 2h: host h's outbound side; 2h+1: its inbound side. Staying VMs count where they run.
+  const loads = input.hosts.flatMap((h) => [h.backgroundTxMbps, h.backgroundRxMbps]);
+  for (const v of input.vms) {
+    if (moving.has(v.vm)) continue;
+    loads[2 * hostIndex.get(v.host)!]! += v.txMbps;
+    loads[2 * hostIndex.get(v.host)! + 1]! += v.rxMbps;
+  }
   const freeMib = input.hosts.map((h) => h.memoryMib ?? Infinity);
   const freeVcpus = input.hosts.map((h) => h.vcpus ?? Infinity);
   for (const v of input.vms) {
@@ -29,7 +34,7 @@ export function bruteForcePlan(input: PlanInput): BruteForceResult | null {
   const choices = input.moves.map((m) => {
     const v = vmByName.get(m.vm)!;
     const s = hostIndex.get(m.from)!;
-    const { modes } = moveModes(m, input.strategy, input.allowedModes);
+    const modes = modesOf(m, input);
     return modes.flatMap((mode) =>
       [...new Set(m.to)].filter((t) => t !== m.from).map((to) => {
         const d = hostIndex.get(to)!;
@@ -61,7 +66,7 @@ export function bruteForcePlan(input: PlanInput): BruteForceResult | null {
         sum += c.weight;
         if (c.mode === 'post-copy') posts++;
       }
-      const key = { contentionMbps: Math.max(0, ...loads), contendingTrafficMbps: sum, postCopies: posts };
+      const key = planKey(Math.max(0, ...loads), sum, posts);
       if (!best || comparePlanKeys(key, best.key) < 0) best = { key, digits: [...digit] };
     }
     // Odometer step: change one digit at a time, updating loads incrementally.
@@ -79,4 +84,13 @@ export function bruteForcePlan(input: PlanInput): BruteForceResult | null {
     assignment: input.moves.map((m, k) => ({ vm: m.vm, to: choices[k]![found.digits[k]!]!.to, mode: choices[k]![found.digits[k]!]!.mode })),
     combinations,
   };
+}
+
+/** The modes a move may take: a pin, else the strategy's, within constraints.modes and post-copy deny. */
+function modesOf(move: MoveRequest, input: PlanInput): MigrationMode[] {
+  const permitted = (['pre-copy', 'post-copy'] as const).filter((mode) => input.allowedModes.includes(mode) && (mode === 'pre-copy' || move.postcopyAllowed));
+  if (move.pinnedMode) return permitted.includes(move.pinnedMode) ? [move.pinnedMode] : [];
+  if (input.strategy === 'traffic-sensitive') return permitted;
+  if (permitted.includes(input.strategy)) return [input.strategy];
+  return permitted.slice(0, 1);
 }

@@ -1,13 +1,8 @@
 // A second exact formulation for inputs made of disjoint host pairs with integer rates: a
 // knapsack over every integer total of pre-copy TX. Independent of the planner's solvers; the
 // tests and the bench check the planner against it where brute force is out of reach.
-import type { PlanInput } from './types.ts';
-
-export interface PairKey {
-  contentionMbps: number;
-  contendingMbps: number;
-  posts: number;
-}
+import { comparePlanKeys, planKey, type PlanKey } from '../../src/planner/objective.ts';
+import type { PlanInput } from '../../src/planner/types.ts';
 
 /** For each integer pre-copy TX total t: the most pre-copy RX and then the most pre-copy VMs. */
 function knapsackTable(tx: number[], rx: number[]): { bestRx: Int32Array; bestCount: Int32Array } {
@@ -31,20 +26,20 @@ function knapsackTable(tx: number[], rx: number[]): { bestRx: Int32Array; bestCo
 }
 
 /** The best key of one pair whose contention counts as at least `floorMbps`. */
-function pairOptimum(sourceBase: number, destinationBase: number, tx: number[], rx: number[], floorMbps: number): PairKey {
+function pairOptimum(sourceBase: number, destinationBase: number, tx: number[], rx: number[], floorMbps: number): PlanKey {
   const { bestRx, bestCount } = knapsackTable(tx, rx);
   const rxTotal = rx.reduce((s, x) => s + x, 0);
-  let best: PairKey | undefined;
+  let best: PlanKey | undefined;
   bestRx.forEach((r, t) => {
     if (r < 0) return;
-    const key = { contentionMbps: Math.max(floorMbps, sourceBase + t, destinationBase + rxTotal - r), contendingMbps: t + rxTotal - r, posts: tx.length - bestCount[t]! };
-    if (!best || key.contentionMbps < best.contentionMbps || (key.contentionMbps === best.contentionMbps && (key.contendingMbps < best.contendingMbps || (key.contendingMbps === best.contendingMbps && key.posts < best.posts)))) best = key;
+    const key = planKey(Math.max(floorMbps, sourceBase + t, destinationBase + rxTotal - r), t + rxTotal - r, tx.length - bestCount[t]!);
+    if (!best || comparePlanKeys(key, best) < 0) best = key;
   });
   return best!;
 }
 
 /** Independent optimum of an input made of disjoint pairs, every VM moving, no residents. */
-export function pairsKnapsackOptimum(input: PlanInput): PairKey {
+export function pairsKnapsackOptimum(input: PlanInput): PlanKey {
   const groups = new Map<string, { from: string; to: string; tx: number[]; rx: number[] }>();
   for (const m of input.moves) {
     const v = input.vms.find((x) => x.vm === m.vm)!;
@@ -64,5 +59,5 @@ export function pairsKnapsackOptimum(input: PlanInput): PairKey {
   const first = [...groups.values()].map((g) => pairOptimum(host(g.from).backgroundTxMbps, host(g.to).backgroundRxMbps, g.tx, g.rx, floor));
   const contention = Math.max(floor, ...first.map((k) => k.contentionMbps));
   const second = [...groups.values()].map((g) => pairOptimum(host(g.from).backgroundTxMbps, host(g.to).backgroundRxMbps, g.tx, g.rx, contention));
-  return { contentionMbps: contention, contendingMbps: second.reduce((s, k) => s + k.contendingMbps, 0), posts: second.reduce((s, k) => s + k.posts, 0) };
+  return planKey(contention, second.reduce((s, k) => s + k.contendingTrafficMbps, 0), second.reduce((s, k) => s + k.postCopies, 0));
 }

@@ -1,7 +1,7 @@
 // Seeded random planner inputs for the tests and the bench: pairs, shared destinations, hosts on
 // both sides, destination choice with capacity. Reproducible from the seed alone.
-import { createRandom } from '../util/random.ts';
-import type { HostTraffic, MoveRequest, PlanInput, VmTraffic } from './types.ts';
+import { createRandom } from '../../src/util/random.ts';
+import type { HostTraffic, MoveRequest, PlanInput, VmTraffic } from '../../src/planner/types.ts';
 
 export interface RandomInstanceShape {
   vms: number;

@@ -1,5 +1,5 @@
 // Playbook migrations + what runs where now → the concrete VM moves to plan. Pure.
-import { PlaybookError } from '../errors.ts';
+import { formatPosition, PlaybookError } from '../errors.ts';
 import type { VmInfo } from '../drivers/driver.ts';
 import type { MoveRequest } from '../planner/types.ts';
 import type { Playbook } from '../playbook/types.ts';
@@ -49,7 +49,7 @@ export function resolveMoves(playbook: Playbook, vmsByHost: ReadonlyMap<string, 
       if (hosts.length > 1) {
         problems.push({ position: m.position, message: splitVmMessage(vm, m.from, hosts, vmsByHost) });
       } else if (hosts[0] === m.from) {
-        moves.push({ vm, from: m.from, to, pinnedMode: m.mode, postcopyAllowed: m.postcopy !== 'deny' });
+        moves.push({ vm, from: m.from, to, pinnedMode: m.mode, postcopyAllowed: m.postcopy !== 'deny', origin: formatPosition(m.position) });
       } else if (hosts[0] !== undefined && to.includes(hosts[0])) {
         alreadyInPlace.push({ vm, from: m.from, host: hosts[0] });
       } else if (hosts[0] !== undefined) {

@@ -1,6 +1,7 @@
 // Picks every move's option exactly: least contention over all hosts, then least contending
 // traffic, then fewest post-copies. Independent groups are solved apart; groups that do not set
 // the overall contention are then re-solved for the tie-breaks under that contention as a floor.
+import { assertMovesFit } from './capacity-check.ts';
 import { assertFixedCapacity, componentCapacityError } from './capacity-shortfall.ts';
 import { solveComponent } from './component-solver.ts';
 import { decompose, type Component, type FixedPart } from './decompose.ts';
@@ -27,6 +28,7 @@ interface GroupResult {
 export function solveAssignment(problem: PlanningProblem): Assignment {
   const { fixed, components } = decompose(problem);
   assertFixedCapacity(problem, fixed);
+  assertMovesFit(problem, fixed);
   const chosen = Int32Array.from(fixed.optionOf);
   const floorMbps = Math.max(0, ...fixed.loadMbps);
   const firstPass = components.map((c) => solveGroup(problem, fixed, c, floorMbps));

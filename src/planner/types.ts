@@ -36,6 +36,8 @@ export interface MoveRequest {
   pinnedMode?: MigrationMode;
   /** False when the VM must never risk post-copy (`postcopy: deny`). */
   postcopyAllowed: boolean;
+  /** Where the playbook asks for this move (FILE:LINE:COL), for refusals. */
+  origin?: string;
 }
 
 export interface PlanLimits {

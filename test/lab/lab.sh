@@ -9,7 +9,7 @@
 #   lab.sh stop-libvirtd HOST | start-libvirtd HOST
 #   lab.sh rekey HOST                  new ssh host key; known_hosts keep the old one
 #   lab.sh trust                       rewrite every known_hosts from the current keys
-#   lab.sh shape RATE [BURST] | unshape   tc tbf on the inter-host link
+#   lab.sh shape RATE [BURST] | unshape   tc tbf on each host's link, in and out
 #   lab.sh cut-link | heal-link        hostA and hostB stop (start) reaching each other; both
 #                                      stay reachable from this machine (where tsmig runs)
 #   lab.sh kill-sshd HOST | start-sshd HOST   every sshd of HOST, sessions included
@@ -700,20 +700,24 @@ serves_key() {
   [[ "$(cut -d' ' -f2,3 <<<"$served")" == "$2" ]]
 }
 
+# Each host's link, both directions, like a NIC of that speed (test/lab/README.md: only tbf works
+# here, and it shapes what a device sends): the root-side veth sends what enters the host, the
+# host's eth0 what leaves it. So a pre-copy meets the guests' outbound traffic at its source and a
+# post-copy their inbound traffic at its destination, as on the seed's NICs.
 cmd_shape() {
   local rate="${1:?usage: lab.sh shape RATE [BURST], e.g. 8mbit}" burst="${2:-64kb}" host
   for host in "${HOSTS[@]}"; do
-    # Egress of each root-side veth = everything entering that host, so both
-    # directions of hostA<->hostB are limited (test/lab/README.md: only tbf works here).
     tc qdisc replace dev "$(root_veth "$host")" root tbf rate "$rate" burst "$burst" latency 100ms
+    in_host "$host" tc qdisc replace dev "$HOST_NIC" root tbf rate "$rate" burst "$burst" latency 100ms
   done
-  log "link shaped to ${rate} each way"
+  log "each host's link shaped to ${rate} in and ${rate} out"
 }
 
 cmd_unshape() {
   local host
   for host in "${HOSTS[@]}"; do
     tc qdisc del dev "$(root_veth "$host")" root 2>/dev/null || true
+    in_host "$host" tc qdisc del dev "$HOST_NIC" root 2>/dev/null || true
   done
 }
 

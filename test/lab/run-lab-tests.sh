@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 # The lab is one per machine: wait while something else drives it (the paper benchmark, the
 # lab's smoke test), up to TSMIG_LAB_WAIT_S (default 900 s). Reads the process list only.
 other_lab_users() {
-  pgrep -af -- 'paper\.ts --lab|paper-diag|paper-lab\.yml|tsmig-lab/inventory\.yml|test/lab/smoke\.sh' | grep -v "^$$ " || true
+  pgrep -af -- 'paper\.ts --lab|paper-diag|paper-lab\.yml|tsmig-lab/inventory\.yml|test/lab/(smoke|soak)\.sh' | grep -v "^$$ " || true
 }
 waited=0
 while [ -n "$(other_lab_users)" ]; do

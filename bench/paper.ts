@@ -1,11 +1,14 @@
 // `npm run paper [-- --lab [--reps N] [--rate 16mbit] [--grecv-dirty-mib 0] [--traffic internal|external]] [--write]`: reproduces the seed's two experiments (Deshpande &
 // Keahey) on the simulator at full scale, and with --lab on the real two-host lab at reduced
 // scale; prints Markdown tables with the seed's figures beside tsmig's. --write also saves the
-// output as docs/results/paper-YYYY-MM-DD.md, with the HTML reports behind its tables beside it.
+// output as docs/results/paper-YYYY-MM-DD.md, with the HTML reports behind its tables beside it
+// and, with --lab, the lab's figures per run as paper-YYYY-MM-DD.json. --traffic defaults to
+// external: the guests' streams cross their hosts' links, as the seed's flows did.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { medianLabReports, simNetperfReports, writeHtmlReports } from './paper/html-reports.ts';
+import { labResultsJson } from './paper/lab-results-json.ts';
 import { labSection } from './paper/lab-section.ts';
 import { machineSummary } from './paper/machine-info.ts';
 import { simSection } from './paper/sim-section.ts';
@@ -13,7 +16,7 @@ import { simSection } from './paper/sim-section.ts';
 const USAGE = 'usage: npm run paper [-- --lab [--reps N] [--rate 16mbit] [--grecv-dirty-mib 0] [--traffic internal|external]] [--write]';
 const { values: options } = (() => {
   try {
-    return parseArgs({ options: { lab: { type: 'boolean' }, write: { type: 'boolean' }, reps: { type: 'string', default: '5' }, rate: { type: 'string', default: '16mbit' }, 'grecv-dirty-mib': { type: 'string', default: '0' }, traffic: { type: 'string', default: 'internal' } } });
+    return parseArgs({ options: { lab: { type: 'boolean' }, write: { type: 'boolean' }, reps: { type: 'string', default: '5' }, rate: { type: 'string', default: '16mbit' }, 'grecv-dirty-mib': { type: 'string', default: '0' }, traffic: { type: 'string', default: 'external' } } });
   } catch (error) {
     console.error(`${error instanceof Error ? error.message : String(error)}; ${USAGE}`);
     process.exit(5);
@@ -43,7 +46,8 @@ const parts = [
   '',
   await simSection(),
 ];
-const lab = options.lab ? await labSection({ repetitions, linkRate: options.rate, grecvDirtyMib, traffic, log: (line) => console.error(line) }) : undefined;
+const labOptions = { repetitions, linkRate: options.rate, grecvDirtyMib, traffic } as const;
+const lab = options.lab ? await labSection({ ...labOptions, log: (line) => console.error(line) }) : undefined;
 parts.push('', lab?.markdown ?? '## Real lab\n\nNot run (`npm run paper -- --lab`, as root).');
 const resultsDir = fileURLToPath(new URL('../docs/results/', import.meta.url));
 if (options.write) {
@@ -56,4 +60,9 @@ console.log(text);
 if (options.write) {
   writeFileSync(`${resultsDir}paper-${date}.md`, text);
   console.error(`wrote docs/results/paper-${date}.md`);
+  if (lab) {
+    const json = { date, machine: machineSummary(), lab: labResultsJson(lab.runs, lab.stack, labOptions) };
+    writeFileSync(`${resultsDir}paper-${date}.json`, `${JSON.stringify(json, null, 2)}\n`);
+    console.error(`wrote docs/results/paper-${date}.json`);
+  }
 }

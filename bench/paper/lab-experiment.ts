@@ -3,14 +3,14 @@
 // traffic is polled from domstats on both hosts throughout each run.
 import { execa } from 'execa';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Strategy } from '../../src/planner/types.ts';
 import type { RunReport } from '../../src/report/run-report.ts';
 import { otherLabUsers } from './lab-busy.ts';
 import { startLabPoller } from './lab-traffic-poller.ts';
-import { guestRatesInWindow, guestTotalsAt, type HostPoll } from './lab-traffic-window.ts';
+import { guestRatesInWindow, guestTotalsAt, nicRatesInWindow, nicRateSeries, type HostPoll } from './lab-traffic-window.ts';
 import { STRATEGIES } from './seed-figures.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -37,6 +37,8 @@ export interface LabOptions {
    */
   traffic: 'external' | 'internal';
   log: (line: string) => void;
+  /** Called once the lab is up, before the first run (to read what it runs on). */
+  onLabUp?: () => Promise<void>;
 }
 
 export interface LabRun {
@@ -55,7 +57,20 @@ export interface LabRun {
   /** The same over the run's measurement phase, before any migration. */
   baselineGsendTxBytesPerS: number;
   baselineGrecvRxBytesPerS: number;
+  /** Throughput during migration ÷ before, averaged over both streams (gsend's out, grecv's in). */
+  streamKept: number;
+  /** Guests that did not arrive running, or booted again on arrival (a second boot on hostB's console). */
+  guestsLost: string[];
+  /** Each host link's average use during the migration window, bytes/s (host view). */
+  linkDuring: Record<string, { txBytesPerS: number; rxBytesPerS: number } | undefined>;
+  /** The same in 5 s bins from the first migration's start: the NIC charts as numbers. */
+  linkSeries: Record<string, Array<{ atS: number; txBytesPerS: number; rxBytesPerS: number }>>;
+  /** The machine's 1-minute load average as the run started and ended (2 shared cores). */
+  load1: { start: number; end: number };
 }
+
+const LAB_HOSTS = ['hostA', 'hostB'] as const;
+const LINK_SERIES_BIN_MS = 5000;
 
 export async function runLabExperiment(options: LabOptions): Promise<LabRun[]> {
   if (process.getuid?.() !== 0) throw new Error('the lab needs root (npm run paper -- --lab as root)');
@@ -65,6 +80,7 @@ export async function runLabExperiment(options: LabOptions): Promise<LabRun[]> {
     options.log('lab: not up, bringing it up');
     await bootGuests('up', options);
   }
+  await options.onLabUp?.();
   const runs: LabRun[] = [];
   if (options.traffic === 'external') await lab('external-traffic', 'start');
   try {
@@ -114,7 +130,8 @@ async function labRun(strategy: Strategy, repetition: number, options: LabOption
   await bootGuests('reset-guests', options);
   await requireGuestsHomeOnA();
   const sshConfig = join(labDir, 'ssh_config');
-  const pollers = ['hostA', 'hostB'].map((h) => startLabPoller(h, sshConfig));
+  const pollers = LAB_HOSTS.map((h) => startLabPoller(h, sshConfig));
+  const loadAtStart = loadavg()[0]!;
   try {
     await waitForStream(pollers[0]!.polls);
     const reportFile = join(mkdtempSync(join(tmpdir(), 'tsmig-paper-lab-')), 'report.json');
@@ -127,13 +144,24 @@ async function labRun(strategy: Strategy, repetition: number, options: LabOption
     await Promise.all(pollers.map((p) => p.stop()));
     if (!existsSync(reportFile)) throw new Error(`tsmig run (${strategy}) wrote no report; exit ${cli.exitCode}: ${String(cli.stderr).slice(-2000)}`);
     const report = JSON.parse(readFileSync(reportFile, 'utf8')) as RunReport;
-    return summarize(report, reportFile, strategy, repetition, cli.exitCode ?? -1, pollers.flatMap((p) => p.polls));
+    const run = summarize(report, reportFile, strategy, repetition, cli.exitCode ?? -1, pollers.flatMap((p) => p.polls));
+    const rebooted = (['gsend', 'grecv'] as const).filter((g) => bootedOnArrival(g) && !run.guestsLost.includes(g));
+    return { ...run, guestsLost: [...run.guestsLost, ...rebooted], load1: { start: loadAtStart, end: loadavg()[0]! } };
   } finally {
     await Promise.all(pollers.map((p) => p.stop()));
   }
 }
 
-function summarize(report: RunReport, reportFile: string, strategy: Strategy, repetition: number, exitCode: number, polls: HostPoll[]): LabRun {
+/**
+ * reset-guests moved every earlier console log aside, so a boot banner in hostB's log is a guest
+ * that reset as it arrived (test/lab/README.md): it runs, but its stream died with it.
+ */
+function bootedOnArrival(guest: string): boolean {
+  const log = join(labDir, 'hosts/hostB/log-libvirt/qemu', `${guest}-console.log`);
+  return existsSync(log) && readFileSync(log, 'utf8').includes('TSMIG-GUEST-READY');
+}
+
+function summarize(report: RunReport, reportFile: string, strategy: Strategy, repetition: number, exitCode: number, polls: HostPoll[]): Omit<LabRun, 'load1'> {
   const runStartMs = Date.parse(report.started_at);
   const moved = report.migrations.filter((m) => m.started_s !== null && m.finished_s !== null);
   const fromMs = runStartMs + Math.min(...moved.map((m) => m.started_s!)) * 1000;
@@ -153,6 +181,10 @@ function summarize(report: RunReport, reportFile: string, strategy: Strategy, re
     grecvRxBytesPerS: during.grecv.rxBytesPerS,
     baselineGsendTxBytesPerS: before.gsend.txBytesPerS,
     baselineGrecvRxBytesPerS: before.grecv.rxBytesPerS,
+    streamKept: (during.gsend.txBytesPerS / before.gsend.txBytesPerS + during.grecv.rxBytesPerS / before.grecv.rxBytesPerS) / 2,
+    guestsLost: report.migrations.filter((m) => m.status === 'failed').map((m) => m.vm),
+    linkDuring: Object.fromEntries(LAB_HOSTS.map((h) => [h, nicRatesInWindow(polls, h, fromMs, toMs)])),
+    linkSeries: Object.fromEntries(LAB_HOSTS.map((h) => [h, nicRateSeries(polls, h, fromMs, toMs, LINK_SERIES_BIN_MS)])),
   };
 }
 

@@ -11,6 +11,8 @@ export interface HostPoll {
   host: string;
   atMs: number;
   guests: ReadonlyMap<string, GuestCounters>;
+  /** The host's link (eth0), host view: tx = what left the host, rx = what entered it. */
+  nic?: GuestCounters;
 }
 
 /** Guest totals (summed over hosts) at time t, from the polls up to t. */
@@ -55,4 +57,31 @@ export function parseDomstatsTotals(text: string): Map<string, GuestCounters> {
     if (stat && current) current[stat[1] === 'tx' ? 'txBytes' : 'rxBytes'] += Number(stat[2]);
   }
   return guests;
+}
+
+/** `nic.tx.bytes=N` / `nic.rx.bytes=N` lines (the poller prints the host's eth0 counters so). */
+export function parseNicCounters(text: string): GuestCounters | undefined {
+  const tx = /^nic\.tx\.bytes=(\d+)$/m.exec(text);
+  const rx = /^nic\.rx\.bytes=(\d+)$/m.exec(text);
+  return tx && rx ? { txBytes: Number(tx[1]), rxBytes: Number(rx[1]) } : undefined;
+}
+
+/** A host link's average rates over [fromMs, toMs] (bytes/s), from its first and last poll inside. */
+export function nicRatesInWindow(polls: readonly HostPoll[], host: string, fromMs: number, toMs: number): { txBytesPerS: number; rxBytesPerS: number } | undefined {
+  const inside = polls.filter((p) => p.host === host && p.nic && p.atMs >= fromMs && p.atMs <= toMs);
+  const a = inside[0];
+  const b = inside.at(-1);
+  if (!a?.nic || !b?.nic || !(b.atMs > a.atMs)) return undefined;
+  const s = (b.atMs - a.atMs) / 1000;
+  return { txBytesPerS: (b.nic.txBytes - a.nic.txBytes) / s, rxBytesPerS: (b.nic.rxBytes - a.nic.rxBytes) / s };
+}
+
+/** A host link's rates in consecutive bins of binMs from fromMs to toMs (bytes/s per bin). */
+export function nicRateSeries(polls: readonly HostPoll[], host: string, fromMs: number, toMs: number, binMs: number): Array<{ atS: number; txBytesPerS: number; rxBytesPerS: number }> {
+  const series: Array<{ atS: number; txBytesPerS: number; rxBytesPerS: number }> = [];
+  for (let start = fromMs; start + binMs <= toMs + 1; start += binMs) {
+    const rates = nicRatesInWindow(polls, host, start, start + binMs);
+    if (rates) series.push({ atS: (start - fromMs) / 1000, ...rates });
+  }
+  return series;
 }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { guestRatesInWindow, parseDomstatsTotals, type HostPoll } from '../../bench/paper/lab-traffic-window.ts';
+import { parseVirshVersion } from '../../bench/paper/lab-stack.ts';
+import { guestRatesInWindow, nicRateSeries, nicRatesInWindow, parseDomstatsTotals, parseNicCounters, type HostPoll } from '../../bench/paper/lab-traffic-window.ts';
 
 const poll = (host: string, atMs: number, tx?: number): HostPoll => ({ host, atMs, guests: new Map(tx === undefined ? [] : [['g', { txBytes: tx, rxBytes: 0 }]]) });
 
@@ -17,4 +18,28 @@ test('domstats --raw: interfaces of a domain summed, domains apart', () => {
     ['a', { txBytes: 22, rxBytes: 11 }],
     ['b', { txBytes: 0, rxBytes: 0 }],
   ]);
+});
+
+const nicPoll = (host: string, atMs: number, txBytes: number, rxBytes: number): HostPoll => ({ host, atMs, guests: new Map(), nic: { txBytes, rxBytes } });
+
+test('host link rates per direction over a window and in bins, each host apart', () => {
+  const polls = [nicPoll('A', 0, 0, 0), nicPoll('B', 0, 0, 0), nicPoll('A', 1000, 2000, 100), nicPoll('B', 1000, 10, 4000), nicPoll('A', 2000, 3000, 200), nicPoll('B', 2000, 20, 4000)];
+  assert.deepEqual(nicRatesInWindow(polls, 'A', 0, 2000), { txBytesPerS: 1500, rxBytesPerS: 100 });
+  assert.deepEqual(nicRatesInWindow(polls, 'B', 0, 2000), { txBytesPerS: 10, rxBytesPerS: 2000 });
+  assert.deepEqual(nicRateSeries(polls, 'B', 0, 2000, 1000), [
+    { atS: 0, txBytesPerS: 10, rxBytesPerS: 4000 },
+    { atS: 1, txBytesPerS: 10, rxBytesPerS: 0 },
+  ]);
+  assert.equal(nicRatesInWindow(polls, 'A', 500, 900), undefined, 'no two polls inside: no rate');
+});
+
+test('the poller block: NIC counters beside domstats', () => {
+  assert.deepEqual(parseNicCounters("nic.tx.bytes=12\nnic.rx.bytes=34\nDomain: 'a'\n"), { txBytes: 12, rxBytes: 34 });
+  assert.equal(parseNicCounters("Domain: 'a'\n"), undefined);
+});
+
+test('virsh version: the daemon and the hypervisor', () => {
+  const text = 'Compiled against library: libvirt 11.3.0\nUsing library: libvirt 11.3.0\nUsing API: QEMU 11.3.0\nRunning hypervisor: QEMU 10.0.2\nRunning against daemon: 11.3.0\n';
+  assert.deepEqual(parseVirshVersion(text), { libvirt: '11.3.0', qemu: '10.0.2' });
+  assert.throws(() => parseVirshVersion('error: failed to connect'), /no libvirt or QEMU version/);
 });

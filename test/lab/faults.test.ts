@@ -48,7 +48,9 @@ function gsendArgs(mode: 'pre-copy' | 'post-copy', ...extra: string[]): string[]
 
 test('sshd on the source killed during measurement: exit 4 naming hostA, nothing moved; with sshd back a rerun finishes', { timeout: 240_000 }, async (t) => {
   let killed: Promise<unknown> | undefined;
-  const r = await tsmig(['run', labPlaybook('lab-a-to-b.yml'), '-i', labInventory], {
+  // A 30 s measurement: `lab.sh kill-sshd` took over 3.5 s on a loaded machine (load 30), after a
+  // 5 s measurement had already ended and the migrations begun.
+  const r = await tsmig(['run', labPlaybook('lab-a-to-b.yml'), '-i', labInventory, '-e', 'sampling.duration=30s'], {
     signal: t.signal,
     onStderr: (line) => {
       if (!killed && /hostA: sampling traffic/.test(line)) killed = sleep(1500).then(() => lab('kill-sshd', 'hostA'));

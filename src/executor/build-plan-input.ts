@@ -1,6 +1,6 @@
 // Playbook + measurements + discovery → the planner's input. Pure.
 import type { VmInfo } from '../drivers/driver.ts';
-import type { Measurements } from '../measure/measure-traffic.ts';
+import type { Measurements } from '../measure/measurements.ts';
 import type { MoveRequest, PlanInput, Strategy } from '../planner/types.ts';
 import type { Playbook } from '../playbook/types.ts';
 

@@ -1,14 +1,13 @@
 // The engine's events. The engine never prints: reporters and progress renderers subscribe here.
 import { EventEmitter } from 'node:events';
 import type { MigrationProgress } from '../drivers/driver.ts';
-import type { HostRate, VmRate } from '../measure/rates-from-readings.ts';
+import type { MeasureEvent } from '../measure/measurements.ts';
 import type { Plan } from '../planner/types.ts';
 import type { MigrationRecord } from '../report/run-report.ts';
 
 export type EngineEvent =
   | { type: 'stage'; stage: 'connect' | 'discover' | 'measure' | 'plan' | 'migrate' | 'verify'; status: 'start' | 'end' }
-  | { type: 'measure-start'; host: string; durationMs: number }
-  | { type: 'measure-done'; host: string; rates: HostRate; vms: VmRate[] }
+  | MeasureEvent
   | { type: 'planned'; plan: Plan }
   | { type: 'wave-start'; wave: number; vms: string[] }
   | { type: 'migration-start'; vm: string; from: string; to: string; mode: string; attempt: number; wave: number }

@@ -5,7 +5,7 @@ import { ExitCode } from '../errors.ts';
 import { measureTraffic } from '../measure/measure-traffic.ts';
 import { planMigrations } from '../planner/plan-migrations.ts';
 import type { Plan, Strategy } from '../planner/types.ts';
-import type { Measurements } from '../measure/measure-traffic.ts';
+import type { Measurements } from '../measure/measurements.ts';
 import type { Playbook } from '../playbook/types.ts';
 import type { MigrationRecord, RunReport } from '../report/run-report.ts';
 import { recapByHost, summarizeRun } from '../report/summarize-run.ts';

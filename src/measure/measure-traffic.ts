@@ -1,20 +1,13 @@
 // Measurement step: one sampler per host over the window, all hosts at once, through the driver.
 import type { Driver, SamplingWindow } from '../drivers/driver.ts';
-import type { EngineEvents } from '../executor/engine-events.ts';
-import { ratesFromReadings, type HostRate, type VmRate } from './rates-from-readings.ts';
-
-export interface Measurements {
-  durationMs: number;
-  intervalMs: number;
-  hosts: HostRate[];
-  vms: VmRate[];
-}
+import type { MeasureEvents, Measurements } from './measurements.ts';
+import { ratesFromReadings } from './rates-from-readings.ts';
 
 export async function measureTraffic(
   driver: Driver,
   hosts: string[],
   window: SamplingWindow,
-  events: EngineEvents,
+  events: MeasureEvents,
   signal?: AbortSignal,
 ): Promise<Measurements> {
   const perHost = await Promise.all(

@@ -1,5 +1,5 @@
 // The plan for people: each VM's mode, destination, wave and reason; contention per host.
-import type { Measurements } from '../measure/measure-traffic.ts';
+import type { Measurements } from '../measure/measurements.ts';
 import type { Plan } from '../planner/types.ts';
 
 export function renderPlanText(plan: Plan, measurements: Measurements): string {

@@ -1,6 +1,6 @@
 // The run report: what was planned, what happened to each VM, where every VM runs now.
 // Written as JSON (the source every other format is rendered from) and kept stable for tools.
-import type { Measurements } from '../measure/measure-traffic.ts';
+import type { Measurements } from '../measure/measurements.ts';
 import type { MigrationMode, Plan, Strategy } from '../planner/types.ts';
 
 export type MigrationStatus = 'ok' | 'changed' | 'failed' | 'skipped';

@@ -5,7 +5,7 @@ import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Strategy } from '../../src/planner/types.ts';
 import { renderReportFormat } from '../../src/report/render-report-format.ts';
-import type { RunReport } from '../../src/report/run-report.ts';
+import type { RunReport } from '../../src/executor/run-report.ts';
 import type { LabRun } from './lab-experiment.ts';
 import { runSimStrategy } from './run-sim-strategy.ts';
 import { STRATEGIES } from './seed-figures.ts';

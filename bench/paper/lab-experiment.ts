@@ -7,7 +7,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Strategy } from '../../src/planner/types.ts';
-import type { RunReport } from '../../src/report/run-report.ts';
+import type { RunReport } from '../../src/executor/run-report.ts';
 import { otherLabUsers } from './lab-busy.ts';
 import { startLabPoller } from './lab-traffic-poller.ts';
 import { guestRatesInWindow, guestTotalsAt, nicRatesInWindow, nicRateSeries, type HostPoll } from './lab-traffic-window.ts';

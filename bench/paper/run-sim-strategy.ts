@@ -4,7 +4,7 @@ import { EngineEvents } from '../../src/executor/engine-events.ts';
 import { runWorkflow } from '../../src/executor/run-workflow.ts';
 import type { Strategy } from '../../src/planner/types.ts';
 import type { Playbook } from '../../src/playbook/types.ts';
-import type { RunReport } from '../../src/report/run-report.ts';
+import type { RunReport } from '../../src/executor/run-report.ts';
 import { attachTrafficTap, type TrafficSegment } from './traffic-tap.ts';
 
 export interface SimStrategyRun {

@@ -3,7 +3,7 @@ import type { Plan } from '../planner/types.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ExitCode, TsmigError } from '../errors.ts';
 import { renderReportFormat, type ReportFormat } from '../report/render-report-format.ts';
-import type { RunReport } from '../report/run-report.ts';
+import type { RunReport } from '../executor/run-report.ts';
 
 export function reportCommand(file: string, format: ReportFormat, outputFile?: string): number {
   const text = renderReportFormat(readRunReport(file), format);

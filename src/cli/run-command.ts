@@ -12,7 +12,7 @@ import { readSavedPlan } from './report-command.ts';
 import { startListrProgress } from '../report/progress-listr.ts';
 import { startPlainProgress, type Verbosity } from '../report/progress-plain.ts';
 import { renderRecapText } from '../report/recap-text.ts';
-import type { RunReport } from '../report/run-report.ts';
+import type { RunReport } from '../executor/run-report.ts';
 import { handleInterrupts } from './interrupts.ts';
 import { writeReportFiles } from './write-report-files.ts';
 import { JournalWriter, readJournal } from '../executor/journal.ts';

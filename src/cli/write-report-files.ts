@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode, TsmigError } from '../errors.ts';
 import { REPORT_FILE_NAMES, renderReportFormat, type ReportFormat } from '../report/render-report-format.ts';
-import type { RunReport } from '../report/run-report.ts';
+import type { RunReport } from '../executor/run-report.ts';
 
 /** Returns the paths written, in the order of `formats`. */
 export function writeReportFiles(report: RunReport, dir: string, formats: readonly ReportFormat[]): string[] {

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { MigrationProgress } from '../drivers/driver.ts';
 import type { MeasureEvent } from '../measure/measurements.ts';
 import type { Plan } from '../planner/types.ts';
-import type { MigrationRecord } from '../report/run-report.ts';
+import type { MigrationRecord } from './migration-record.ts';
 
 export type EngineEvent =
   | { type: 'stage'; stage: 'connect' | 'discover' | 'measure' | 'plan' | 'migrate' | 'verify'; status: 'start' | 'end' }

@@ -1,9 +1,44 @@
-// The one way to start a migration record: identity from the plan, nothing moved yet.
-import type { PlannedMigration } from '../planner/types.ts';
-import type { MigrationRecord, MigrationStatus } from '../report/run-report.ts';
+// What happened to one VM in a run (its record, attempts and status), produced by the executor;
+// the journal, the run report and every report format read it.
+import type { MigrationMode, PlannedMigration } from '../planner/types.ts';
+
+export type MigrationStatus = 'ok' | 'changed' | 'failed' | 'skipped';
+
+export interface AttemptRecord {
+  attempt: number;
+  started_s: number;
+  finished_s: number;
+  error?: string;
+}
+
+export interface MigrationRecord {
+  vm: string;
+  from: string;
+  to: string;
+  mode: MigrationMode;
+  wave: number;
+  /** ok = already in place, changed = migrated, failed, skipped = not attempted. */
+  status: MigrationStatus;
+  started_s: number | null;
+  finished_s: number | null;
+  duration_s: number | null;
+  bytes: number;
+  downtime_ms: number | null;
+  retries: number;
+  /** Where the VM runs after the run (verified where the driver can). */
+  vm_on: string | null;
+  reason: string;
+  error?: string;
+  /** A manual step an operator must take, when tsmig could not finish safely. */
+  recovery?: string;
+  attempts: AttemptRecord[];
+  /** Sampled progress: seconds since run start, bytes transferred, rate. */
+  progress?: Array<{ at_s: number; transferred_bytes: number; rate_mbps: number }>;
+}
 
 export type RecordIdentity = Pick<PlannedMigration, 'vm' | 'from' | 'to' | 'mode' | 'reason'> & { wave?: number };
 
+/** The one way to start a migration record: identity from the plan, nothing moved yet. */
 export function migrationRecord(m: RecordIdentity, status: MigrationStatus, vmOn: string | null): MigrationRecord {
   return {
     vm: m.vm,

@@ -4,7 +4,7 @@ import { MigrationAbortReason, type Driver, type MigrationRequest } from '../dri
 import { MigrationFailedError, TsmigError } from '../errors.ts';
 import type { PlannedMigration, Plan } from '../planner/types.ts';
 import type { Constraints } from '../playbook/types.ts';
-import type { AttemptRecord, MigrationRecord } from '../report/run-report.ts';
+import type { AttemptRecord, MigrationRecord } from './migration-record.ts';
 import type { EngineEvents } from './engine-events.ts';
 import { migrationRecord } from './migration-record.ts';
 import { postcopyResumeCommand } from './postcopy-resume-command.ts';

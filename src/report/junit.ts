@@ -2,7 +2,8 @@
 // A failed migration says why, where the VM runs now and what to do; not-started ones are skipped.
 import { escapeHtml as esc } from './escape-html.ts';
 import { formatBytes } from './progress-format.ts';
-import type { MigrationRecord, RunReport } from './run-report.ts';
+import type { MigrationRecord } from '../executor/migration-record.ts';
+import type { RunReport } from '../executor/run-report.ts';
 
 interface Case {
   name: string;

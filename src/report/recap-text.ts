@@ -1,7 +1,7 @@
 // PLAY RECAP-style summary: per host counts, totals, then each VM's mode, duration and bytes.
 import { formatTable } from './plan-text.ts';
 import { formatBytes } from './progress-format.ts';
-import type { RunReport } from './run-report.ts';
+import type { RunReport } from '../executor/run-report.ts';
 
 export function renderRecapText(report: RunReport): string {
   const lines: string[] = [];

@@ -3,7 +3,7 @@ import { renderHtmlReport } from './html/render-html-report.ts';
 import { renderJunit } from './junit.ts';
 import { renderPlanText } from './plan-text.ts';
 import { renderRecapText } from './recap-text.ts';
-import type { RunReport } from './run-report.ts';
+import type { RunReport } from '../executor/run-report.ts';
 
 export const REPORT_FORMATS = ['text', 'json', 'html', 'junit'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];

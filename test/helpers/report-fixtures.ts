@@ -2,7 +2,7 @@
 // report whose strings are hostile (markup, quotes, control characters).
 import type { EngineEvent } from '../../src/executor/engine-events.ts';
 import { loadPlaybook } from '../../src/playbook/load-playbook.ts';
-import type { RunReport } from '../../src/report/run-report.ts';
+import type { RunReport } from '../../src/executor/run-report.ts';
 import { runSim } from './run-sim.ts';
 import { writeTemp } from './temp-files.ts';
 

@@ -3,7 +3,7 @@ import { createSimDriver, type SimDriver } from '../../src/drivers/sim/sim-drive
 import { EngineEvents, type EngineEvent } from '../../src/executor/engine-events.ts';
 import { runWorkflow, type WorkflowOptions } from '../../src/executor/run-workflow.ts';
 import type { Playbook } from '../../src/playbook/types.ts';
-import type { RunReport } from '../../src/report/run-report.ts';
+import type { RunReport } from '../../src/executor/run-report.ts';
 
 export async function runSim(
   playbook: Playbook,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { migrationRateIntervals } from '../../src/report/html/migration-rate-intervals.ts';
 import { bucketRates } from '../../src/report/html/rate-buckets.ts';
 import { formatClockS, timeTicks, valueTicks } from '../../src/report/html/svg-axis.ts';
-import type { MigrationRecord } from '../../src/report/run-report.ts';
+import type { MigrationRecord } from '../../src/executor/migration-record.ts';
 
 const megabits = (buckets: Array<{ startS: number; endS: number; mbps: number }>): number => buckets.reduce((s, b) => s + b.mbps * (b.endS - b.startS), 0);
 

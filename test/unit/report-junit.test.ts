@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { renderJunit } from '../../src/report/junit.ts';
-import type { RunReport } from '../../src/report/run-report.ts';
+import type { RunReport } from '../../src/executor/run-report.ts';
 import { failingReport, HOSTILE, hostileReport } from '../helpers/report-fixtures.ts';
 
 interface JunitCase {

@@ -1,7 +1,7 @@
 // A migration's stream rate over run time, from its progress samples (bytes transferred so far).
 // The byte counter restarts with every attempt, so each attempt is differenced on its own and
 // its first sample counts from the attempt's start.
-import type { MigrationRecord } from '../run-report.ts';
+import type { MigrationRecord } from '../../executor/migration-record.ts';
 import type { RateInterval } from './rate-buckets.ts';
 
 const BITS_PER_BYTE = 8;

@@ -2,7 +2,7 @@
 // streams it sent and received during the run (from each migration's progress samples).
 import type { HostRate } from '../../measure/rates-from-readings.ts';
 import { escapeHtml } from '../escape-html.ts';
-import type { RunReport } from '../run-report.ts';
+import type { RunReport } from '../../executor/run-report.ts';
 import { migrationRateIntervals } from './migration-rate-intervals.ts';
 import { bucketRates, type RateInterval } from './rate-buckets.ts';
 import { CHART_BUCKETS, renderStepChartSvg } from './step-chart-svg.ts';

@@ -1,7 +1,7 @@
 // The plan as a table: every VM with its move, mode, why, and what happened to it.
 import { escapeHtml } from '../escape-html.ts';
 import { formatBytes } from '../progress-format.ts';
-import type { RunReport } from '../run-report.ts';
+import type { RunReport } from '../../executor/run-report.ts';
 import { formatDurationS } from './svg-axis.ts';
 
 export function renderPlanTable(report: RunReport): string {

@@ -1,7 +1,7 @@
 // The HTML run report: one self-contained file (inline CSS and SVG, no scripts, no network),
 // rendered from the RunReport JSON alone so `tsmig report RUN.json --format html` gives the same page.
 import { escapeHtml } from '../escape-html.ts';
-import type { RunReport } from '../run-report.ts';
+import type { RunReport } from '../../executor/run-report.ts';
 import { renderNicCharts } from './nic-charts.ts';
 import { PAGE_STYLE } from './page-style.ts';
 import { renderPlanTable } from './plan-table.ts';

@@ -1,7 +1,8 @@
 // The Gantt chart: one row per migration, grouped by source host, on the run's clock.
 // Each migration is one `.bar` group (data-vm) holding a rect per attempt, so retries show as
 // separate segments and failed attempts as hatched ones; colours come from the page's CSS.
-import type { AttemptRecord, MigrationRecord, RunReport } from '../run-report.ts';
+import type { AttemptRecord, MigrationRecord } from '../../executor/migration-record.ts';
+import type { RunReport } from '../../executor/run-report.ts';
 import { escapeHtml } from '../escape-html.ts';
 import { formatClockS, formatDurationS, px, timeTicks } from './svg-axis.ts';
 import { formatBytes } from '../progress-format.ts';

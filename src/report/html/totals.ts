@@ -1,7 +1,7 @@
 // The headline numbers of a run, and what went wrong with each failed VM.
 import { escapeHtml } from '../escape-html.ts';
 import { formatBytes } from '../progress-format.ts';
-import type { RunReport } from '../run-report.ts';
+import type { RunReport } from '../../executor/run-report.ts';
 import { formatDurationS } from './svg-axis.ts';
 
 export function renderTotals(report: RunReport): string {

@@ -1,5 +1,6 @@
 // Totals and the PLAY RECAP from migration records. Pure.
-import type { HostRecap, MigrationRecord, RunSummary } from './run-report.ts';
+import type { MigrationRecord } from './migration-record.ts';
+import type { HostRecap, RunSummary } from './run-report.ts';
 
 export function summarizeRun(records: MigrationRecord[], runTimeS: number): RunSummary {
   const moved = records.filter((r) => r.status === 'changed' || r.status === 'failed');

@@ -1,5 +1,4 @@
 // Errors are values that carry every fact a user needs, and the exit code they map to.
-import type { VmWhereabouts } from './drivers/driver.ts';
 
 export const ExitCode = {
   ok: 0,
@@ -58,6 +57,9 @@ export class InterruptedError extends TsmigError {
     super(message, ExitCode.interrupted);
   }
 }
+
+/** Where a VM runs after a failed attempt; the executor decides what to do with it. */
+export type VmWhereabouts = 'source' | 'destination' | 'paused-in-postcopy' | 'unknown';
 
 /** One migration attempt failed; `vmOn` says where the VM runs now. */
 export class MigrationFailedError extends TsmigError {

@@ -1,6 +1,6 @@
 // The one contract every backend (sim, ssh/virsh) fulfils. Drivers do I/O and decide no policy:
 // the executor says what to migrate, how and when; the driver only does it and reports facts.
-import type { MigrationMode } from '../planner/types.ts';
+import type { DriverKind, MigrationMode } from '../playbook/types.ts';
 
 /** Time source: wall time for real hosts, virtual time for the simulator. */
 export interface Clock {
@@ -91,11 +91,11 @@ export function asksToPausePostcopy(signal: AbortSignal): boolean {
   return signal.reason instanceof MigrationAbortReason && signal.reason.pausePostcopy;
 }
 
-/** Where a VM runs after a failed attempt; the executor decides what to do with it. */
-export type VmWhereabouts = 'source' | 'destination' | 'paused-in-postcopy' | 'unknown';
+// Defined beside MigrationFailedError, which carries it; re-exported for drivers.
+export type { VmWhereabouts } from '../errors.ts';
 
 export interface Driver {
-  readonly kind: 'sim' | 'ssh';
+  readonly kind: DriverKind;
   readonly clock: Clock;
   /** Opens connections to every host; throws HostUnreachableError naming the first bad one. */
   connect(hosts: string[]): Promise<void>;

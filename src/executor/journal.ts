@@ -4,12 +4,17 @@ import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync
 import { dirname } from 'node:path';
 import { ExitCode, TsmigError } from '../errors.ts';
 import type { EngineEvents } from './engine-events.ts';
-import type { Plan } from '../planner/types.ts';
+import type { MigrationMode, Plan } from '../planner/types.ts';
+import type { DriverKind } from '../playbook/types.ts';
+import type { MigrationStatus } from './migration-record.ts';
+
+/** A migration's state in the journal: started and retrying as it runs, then its record's status. */
+export type JournalMigrationState = 'started' | 'retrying' | MigrationStatus;
 
 export type JournalEntry =
-  | { type: 'run-start'; at: string; playbook: string; file: string; driver: string }
+  | { type: 'run-start'; at: string; playbook: string; file: string; driver: DriverKind }
   | { type: 'plan'; at: string; plan: Plan }
-  | { type: 'migration'; at: string; vm: string; from: string; to: string; mode: string; state: 'started' | 'retrying' | 'changed' | 'ok' | 'failed' | 'skipped'; attempt?: number; vm_on?: string | null; error?: string }
+  | { type: 'migration'; at: string; vm: string; from: string; to: string; /** '' on a retry line, which names only the VM. */ mode: MigrationMode | ''; state: JournalMigrationState; attempt?: number; vm_on?: string | null; error?: string }
   | { type: 'run-end'; at: string; exit_code: number; interrupted: boolean };
 
 export class JournalWriter {

@@ -3,6 +3,7 @@
 // and kept stable for tools.
 import type { Measurements } from '../measure/measurements.ts';
 import type { Plan, Strategy } from '../planner/types.ts';
+import type { DriverKind } from '../playbook/types.ts';
 import type { MigrationRecord } from './migration-record.ts';
 
 export interface RunSummary {
@@ -29,7 +30,7 @@ export interface HostRecap {
 export interface RunReport {
   tool: { name: 'tsmig'; version: string };
   playbook: { name: string; file: string };
-  driver: 'sim' | 'ssh';
+  driver: DriverKind;
   strategy: Strategy;
   check: boolean;
   started_at: string;

@@ -12,7 +12,7 @@ import type { RunReport } from './run-report.ts';
 import { recapByHost, summarizeRun } from './summarize-run.ts';
 import { TSMIG_VERSION } from '../version.ts';
 import { buildPlanInput } from './build-plan-input.ts';
-import type { EngineEvents } from './engine-events.ts';
+import type { EngineEvents, StageName } from './engine-events.ts';
 import { locateVms, resolveMoves, vmStateOn } from './resolve-moves.ts';
 import { runMigrations } from './run-migrations.ts';
 import { reconcilePlan } from './reconcile-plan.ts';
@@ -174,7 +174,7 @@ async function verifyPlacement(driver: Driver, hosts: string[], records: Migrati
   return placement;
 }
 
-async function stage<T>(events: EngineEvents, name: 'connect' | 'discover' | 'measure' | 'plan' | 'migrate' | 'verify', work: () => Promise<T>): Promise<T> {
+async function stage<T>(events: EngineEvents, name: StageName, work: () => Promise<T>): Promise<T> {
   events.emit({ type: 'stage', stage: name, status: 'start' });
   const result = await work();
   events.emit({ type: 'stage', stage: name, status: 'end' });

@@ -1,8 +1,8 @@
 // The planner's vocabulary. Pure data: the planner reads these and returns a Plan, no I/O.
 
-export type MigrationMode = 'pre-copy' | 'post-copy';
-export type Strategy = 'traffic-sensitive' | 'pre-copy' | 'post-copy';
-export type PlanObjective = 'contention' | 'time';
+// The playbook's words for modes, strategies and objectives, which the planner speaks too.
+import type { MigrationMode, PlanObjective, Strategy } from '../playbook/types.ts';
+export type { MigrationMode, PlanObjective, Strategy };
 
 /** A VM's measured application traffic, in the guest's view (tx = sent by the guest). */
 export interface VmTraffic {

@@ -1,6 +1,9 @@
 // The playbook after loading, validation and normalisation: units in names, defaults applied.
-import type { MigrationMode, PlanObjective, Strategy } from '../planner/types.ts';
 import type { SourcePosition } from '../errors.ts';
+
+export type MigrationMode = 'pre-copy' | 'post-copy';
+export type Strategy = 'traffic-sensitive' | 'pre-copy' | 'post-copy';
+export type PlanObjective = 'contention' | 'time';
 
 export type DriverKind = 'sim' | 'ssh';
 

@@ -1,7 +1,7 @@
 // Live progress on a terminal: a listr2 task tree fed by engine events (stages, hosts measured,
 // each migration with percent, rate and retries). Used only when stderr is a TTY and CI is unset.
 import { Listr, ListrLogger, ProcessOutput, type ListrTaskWrapper } from 'listr2';
-import type { EngineEvent, EngineEvents } from '../executor/engine-events.ts';
+import { STAGES, type EngineEvent, type EngineEvents } from '../executor/engine-events.ts';
 import type { PlannedMigration } from '../planner/types.ts';
 import { formatMigrationProgress } from './progress-format.ts';
 
@@ -119,7 +119,7 @@ export function startListrProgress(events: EngineEvents, check: boolean): Progre
     async finish(error?: unknown): Promise<void> {
       if (error !== undefined) {
         for (const d of stageEnds.values()) d.reject(error);
-        for (const s of ['connect', 'discover', 'measure', 'plan', 'migrate', 'verify'] as const) stageEnd(s).reject(error);
+        for (const s of STAGES) stageEnd(s).reject(error);
         planned.reject(error);
       }
       unsubscribe();

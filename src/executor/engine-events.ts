@@ -1,5 +1,4 @@
 // The engine's events. The engine never prints: reporters and progress renderers subscribe here.
-import { EventEmitter } from 'node:events';
 import type { MigrationProgress } from '../drivers/driver.ts';
 import type { MeasureEvent } from '../measure/measurements.ts';
 import type { MigrationMode, Plan } from '../planner/types.ts';
@@ -22,14 +21,41 @@ export type EngineEvent =
   | { type: 'info'; message: string };
 
 export class EngineEvents {
-  private readonly emitter = new EventEmitter();
+  private listeners: Array<(event: EngineEvent) => void> = [];
 
+  /**
+   * Delivers the event to every listener. A listener that throws (a reporter bug, a full disk)
+   * is reported to the others as a warning, as Ansible's send_callback does: output never
+   * breaks the run.
+   */
   emit(event: EngineEvent): void {
-    this.emitter.emit('event', event);
+    const failures: Array<{ listener: (event: EngineEvent) => void; message: string }> = [];
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        failures.push({ listener, message: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    for (const { listener: failed, message } of failures) {
+      const article = /^[aeiou]/.test(event.type) ? 'an' : 'a';
+      const warning: EngineEvent = { type: 'warning', message: `an output listener failed on ${article} '${event.type}' event (skipped for it): ${message}` };
+      for (const listener of [...this.listeners]) {
+        if (listener === failed) continue;
+        try {
+          listener(warning);
+        } catch {
+          // A listener failing on this warning too is not warned about again: that could loop.
+        }
+      }
+    }
   }
 
   subscribe(listener: (event: EngineEvent) => void): () => void {
-    this.emitter.on('event', listener);
-    return () => this.emitter.off('event', listener);
+    this.listeners = [...this.listeners, listener];
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners = this.listeners.filter((_, k) => k !== i);
+    };
   }
 }

@@ -1,4 +1,5 @@
-// What every Driver (sim, ssh) must do, as tests any driver's test file can register:
+// What every Driver (sim, ssh) must do, as tests each driver's test file registers
+// (sim-driver-contract.test.ts, ssh-driver-contract.test.ts):
 //   driverContract({ name, setup }) — setup returns a fresh driver with `vm` running on `source`
 //   and not on `destination`; the same expectations hold for every backend.
 import { test } from 'node:test';

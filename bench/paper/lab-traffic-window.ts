@@ -1,6 +1,7 @@
 // A guest's bytes over a time window from domstats polled on every host. A migrated guest's
 // counters restart at 0 on the destination (a new tap) and freeze on the source when its QEMU
 // exits, so its total at time t is the sum over hosts of each host's last reading up to t.
+import { parseDomstatsInterfaces } from '../../src/drivers/ssh/virsh-parse.ts';
 
 export interface GuestCounters {
   txBytes: number;
@@ -44,19 +45,12 @@ export function guestRatesInWindow(polls: readonly HostPoll[], guest: string, fr
 
 /** `virsh domstats --interface --raw` → guest → summed interface counters (guest view). */
 export function parseDomstatsTotals(text: string): Map<string, GuestCounters> {
-  const guests = new Map<string, GuestCounters>();
-  let current: GuestCounters | undefined;
-  for (const line of text.split('\n')) {
-    const domain = /^Domain: '(.*)'$/.exec(line.trim());
-    if (domain) {
-      current = { txBytes: 0, rxBytes: 0 };
-      guests.set(domain[1]!, current);
-      continue;
-    }
-    const stat = /^net\.\d+\.(rx|tx)\.bytes=(\d+)$/.exec(line.trim());
-    if (stat && current) current[stat[1] === 'tx' ? 'txBytes' : 'rxBytes'] += Number(stat[2]);
-  }
-  return guests;
+  return new Map(
+    parseDomstatsInterfaces(text).map((d) => [
+      d.domain,
+      { txBytes: d.interfaces.reduce((s, i) => s + i.txBytes, 0), rxBytes: d.interfaces.reduce((s, i) => s + i.rxBytes, 0) },
+    ]),
+  );
 }
 
 /** `nic.tx.bytes=N` / `nic.rx.bytes=N` lines (the poller prints the host's eth0 counters so). */

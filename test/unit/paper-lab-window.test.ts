@@ -13,7 +13,10 @@ test('a guest that moves hosts: source counters freeze, destination counters sta
 });
 
 test('domstats --raw: interfaces of a domain summed, domains apart', () => {
-  const text = "Domain: 'a'\n  net.count=2\n  net.0.rx.bytes=10\n  net.0.tx.bytes=20\n  net.1.rx.bytes=1\n  net.1.tx.bytes=2\n\nDomain: 'b'\n  net.count=0\n";
+  // As virsh prints it (read by the ssh driver's parser): packets beside bytes.
+  const text =
+    "Domain: 'a'\n  net.count=2\n  net.0.rx.bytes=10\n  net.0.rx.pkts=1\n  net.0.tx.bytes=20\n  net.0.tx.pkts=2\n" +
+    "  net.1.rx.bytes=1\n  net.1.rx.pkts=1\n  net.1.tx.bytes=2\n  net.1.tx.pkts=1\n\nDomain: 'b'\n  net.count=0\n";
   assert.deepEqual([...parseDomstatsTotals(text)], [
     ['a', { txBytes: 22, rxBytes: 11 }],
     ['b', { txBytes: 0, rxBytes: 0 }],

@@ -8,7 +8,7 @@ import { counterSamplerArgv, readingsInWindow } from './counter-sampler-script.t
 import { defaultSshMigrationSettings, migrateOverSsh, type SshMigrationSettings } from './ssh-migrate.ts';
 import { RemoteCommandError, SshPool } from './ssh-pool.ts';
 import { commandLine } from './shell-quote.ts';
-import { virshDominfo, virshListAll } from './virsh-argv.ts';
+import { virshDominfo, virshDomstatsInterfaces, virshListAll } from './virsh-argv.ts';
 import { parseDominfo, parseListAll } from './virsh-parse.ts';
 
 export interface SshDriverOptions {
@@ -93,7 +93,7 @@ export function createSshDriver(hosts: InventoryHost[], log: (line: string) => v
         if (streamError) throw new Error(`${host}: counter sampler output: ${streamError.message}`);
         const failed = ticks.find((t) => t.domstatsError);
         if (result.exitCode !== 0 || failed) {
-          throw new RemoteCommandError(host, commandLine(['virsh', '-c', h.libvirtUri, 'domstats', '--interface', '--list-running', '--raw']), result.exitCode, result.stderr || failed?.domstatsError || '');
+          throw new RemoteCommandError(host, commandLine(virshDomstatsInterfaces(h.libvirtUri)), result.exitCode, result.stderr || failed?.domstatsError || '');
         }
         return readingsFromTicks(ticks, stream.macs, firstTickLocalMs);
       } finally {

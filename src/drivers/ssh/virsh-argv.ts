@@ -20,18 +20,9 @@ export function virshDominfo(uri: string, domain: string): string[] {
   return virsh(uri, 'dominfo', domainArg(domain));
 }
 
-export function virshDomiflist(uri: string, domain: string): string[] {
-  return virsh(uri, 'domiflist', domainArg(domain));
-}
-
 /** Interface counters of every running domain on the host in one call. */
 export function virshDomstatsInterfaces(uri: string): string[] {
   return virsh(uri, 'domstats', '--interface', '--list-running', '--raw');
-}
-
-/** `iface` may be the vnet name or the MAC. */
-export function virshDomifstat(uri: string, domain: string, iface: string): string[] {
-  return virsh(uri, 'domifstat', domainArg(domain), iface);
 }
 
 export interface DomjobinfoOptions {
@@ -110,11 +101,6 @@ export function virshMigratePostcopyResume(sourceUri: string, destinationUri: st
   const argv = virshMigrate(sourceUri, destinationUri, { ...options, mode: 'post-copy' });
   argv.splice(argv.indexOf('--postcopy') + 1, 0, '--postcopy-resume');
   return argv;
-}
-
-/** Switch a running `--postcopy` migration to post-copy (on the source). */
-export function virshMigratePostcopy(uri: string, domain: string): string[] {
-  return virsh(uri, 'migrate-postcopy', domainArg(domain));
 }
 
 /** Bandwidth to restore when a switch never gets through: 1 TiB/s, i.e. no limit. */

@@ -118,7 +118,7 @@ export function parseDomiflist(text: string): DomainInterface[] {
   return result;
 }
 
-// ---------------------------------------------------------------- domifstat
+// ---------------------------------------------------------------- domstats --interface --raw
 
 /** Guest view: tx = bytes the guest sent. */
 export interface InterfaceCounters {
@@ -127,23 +127,6 @@ export interface InterfaceCounters {
   txBytes: number;
   txPackets: number;
 }
-
-/** `virsh domifstat DOM IFACE`: `IFACE key value` lines (IFACE is what was asked: vnet name or MAC). */
-export function parseDomifstat(text: string): InterfaceCounters {
-  const v = new Map<string, number>();
-  for (const line of lines(text)) {
-    const m = /^\S+\s+(\w+)\s+(-?\d+)\s*$/.exec(line);
-    if (m) v.set(m[1]!, Number(m[2]));
-  }
-  const get = (k: string): number => {
-    const n = v.get(k);
-    if (n === undefined) throw new VirshOutputError(`domifstat ${k}`, text);
-    return n;
-  };
-  return { rxBytes: get('rx_bytes'), rxPackets: get('rx_packets'), txBytes: get('tx_bytes'), txPackets: get('tx_packets') };
-}
-
-// ---------------------------------------------------------------- domstats --interface --raw
 
 export interface DomstatsInterface extends InterfaceCounters {
   index: number;
@@ -252,57 +235,6 @@ export function parseDomjobinfoRaw(text: string): MigrationJobStats {
     if (kv) fields.set(kv[1]!, kv[2]!);
   }
   return statsFromRawFields(jobType, fields);
-}
-
-const sizeUnits: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4 };
-
-/** "95.478 MiB" → bytes (rounded: the human form has only 3 decimals). */
-function humanBytes(value: string, what: string): number {
-  const m = /^([\d.]+)\s*(B|KiB|MiB|GiB|TiB)(?:\/s)?$/.exec(value);
-  if (!m) throw new VirshOutputError(what, value);
-  return Math.round(Number(m[1]) * sizeUnits[m[2]!]!);
-}
-
-function humanNumber(value: string, what: string): number {
-  const m = /^(\d+)(?:\s+\S+)?$/.exec(value);
-  if (!m) throw new VirshOutputError(what, value);
-  return Number(m[1]);
-}
-
-/** `virsh domjobinfo DOM` (human form): "Job type: Unbounded", sizes in KiB/MiB/GiB. */
-export function parseDomjobinfoHuman(text: string): MigrationJobStats {
-  const f = keyValueLines(text);
-  const jobType = (f.get('Job type') ?? '').toLowerCase() as JobType;
-  if (!jobTypes.includes(jobType)) throw new VirshOutputError('domjobinfo', text);
-  const stats: MigrationJobStats = { jobType };
-  const operation = f.get('Operation');
-  if (operation !== undefined) stats.operation = operation === 'Incoming migration' ? 4 : operation === 'Outgoing migration' ? 5 : 0;
-  const bytesFields: Array<[string, keyof MigrationJobStats]> = [
-    ['Data total', 'dataTotalBytes'],
-    ['Data processed', 'dataProcessedBytes'],
-    ['Data remaining', 'dataRemainingBytes'],
-    ['Memory total', 'memoryTotalBytes'],
-    ['Memory processed', 'memoryProcessedBytes'],
-    ['Memory remaining', 'memoryRemainingBytes'],
-    ['Memory bandwidth', 'memoryBytesPerS'],
-  ];
-  const numberFields: Array<[string, keyof MigrationJobStats]> = [
-    ['Time elapsed', 'timeElapsedMs'],
-    ['Iteration', 'memoryIteration'],
-    ['Postcopy requests', 'postcopyRequests'],
-    ['Total downtime', 'downtimeMs'],
-    ['Expected downtime', 'downtimeMs'],
-  ];
-  const out = stats as unknown as Record<string, number>;
-  for (const [label, key] of bytesFields) {
-    const v = f.get(label);
-    if (v !== undefined) out[key] = humanBytes(v, `domjobinfo ${label}`);
-  }
-  for (const [label, key] of numberFields) {
-    const v = f.get(label);
-    if (v !== undefined) out[key] = humanNumber(v, `domjobinfo ${label}`);
-  }
-  return stats;
 }
 
 // ---------------------------------------------------------------- event --event job-completed

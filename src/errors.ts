@@ -69,6 +69,8 @@ export class MigrationFailedError extends TsmigError {
     readonly detail: string,
     readonly vmOn: VmWhereabouts,
     readonly retryable = true,
+    /** What an operator does to recover, in the driver's terms (the executor prints it). */
+    readonly recovery?: string,
   ) {
     super(`${vm}: ${detail}`, ExitCode.migrationsFailed);
   }

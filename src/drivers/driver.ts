@@ -113,5 +113,10 @@ export interface Driver {
    * (`virsh migrate --postcopy-resume`). Rejects with vmOn 'paused-in-postcopy' while the fault lasts.
    */
   resumePostcopy?(request: MigrationRequest, onProgress: (p: MigrationProgress) => void, signal: AbortSignal): Promise<MigrationOutcome>;
+  /**
+   * What an operator does to resume a post-copy paused between request.from and request.to, in
+   * this driver's terms (the exact command): the same hint its MigrationFailedError carries.
+   */
+  postcopyResumeHint?(request: MigrationRequest): string;
   close(): Promise<void>;
 }

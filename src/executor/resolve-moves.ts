@@ -4,7 +4,6 @@ import type { VmInfo } from '../drivers/driver.ts';
 import type { MoveRequest } from '../planner/types.ts';
 import type { Playbook } from '../playbook/types.ts';
 import { compilePatterns } from '../util/glob.ts';
-import { postcopyResumeCommand } from './postcopy-resume-command.ts';
 
 export interface ResolvedMoves {
   moves: MoveRequest[];
@@ -31,7 +30,10 @@ export function locateVms(vmsByHost: ReadonlyMap<string, VmInfo[]>): Map<string,
   return where;
 }
 
-export function resolveMoves(playbook: Playbook, vmsByHost: ReadonlyMap<string, VmInfo[]>, limit?: string): ResolvedMoves {
+/** The driver's hint for resuming a post-copy paused between from and to, when it has one. */
+export type PostcopyResumeHint = (vm: string, from: string, to: string) => string | undefined;
+
+export function resolveMoves(playbook: Playbook, vmsByHost: ReadonlyMap<string, VmInfo[]>, limit?: string, resumeHint: PostcopyResumeHint = () => undefined): ResolvedMoves {
   const where = locateVms(vmsByHost);
   const drained = new Set(playbook.migrations.map((m) => m.from));
   const allHosts = playbook.inventory.hosts.map((h) => h.name);
@@ -47,7 +49,7 @@ export function resolveMoves(playbook: Playbook, vmsByHost: ReadonlyMap<string, 
     for (const vm of names) {
       const hosts = where.get(vm) ?? [];
       if (hosts.length > 1) {
-        problems.push({ position: m.position, message: splitVmMessage(vm, m.from, hosts, vmsByHost) });
+        problems.push({ position: m.position, message: splitVmMessage(vm, m.from, hosts, vmsByHost, resumeHint) });
       } else if (hosts[0] === m.from) {
         moves.push({ vm, from: m.from, to, pinnedMode: m.mode, postcopyAllowed: m.postcopy !== 'deny', origin: formatPosition(m.position) });
       } else if (hosts[0] !== undefined && to.includes(hosts[0])) {
@@ -67,14 +69,18 @@ export function resolveMoves(playbook: Playbook, vmsByHost: ReadonlyMap<string, 
 }
 
 /** A VM active on two hosts after the wait for migrations in flight: say what it looks like and what to do. */
-function splitVmMessage(vm: string, from: string, hosts: string[], vmsByHost: ReadonlyMap<string, VmInfo[]>): string {
+function splitVmMessage(vm: string, from: string, hosts: string[], vmsByHost: ReadonlyMap<string, VmInfo[]>, resumeHint: PostcopyResumeHint): string {
   const state = (h: string): string | undefined => vmStateOn(vmsByHost, h, vm);
   const other = hosts.find((h) => h !== from);
   if (hosts.length === 2 && other !== undefined && state(from) === 'paused' && state(other) === 'running') {
     return (
       `VM ${vm} is paused on ${from} and running on ${other}: a post-copy migration that did not finish (neither host has all of it); ` +
-      `resume it on ${from} with: ${postcopyResumeCommand(vm, other)}`
+      hintOr(resumeHint(vm, from, other), `resume it from ${from}`)
     );
   }
   return `VM ${vm} is running on ${hosts.map((h) => `${h} (${state(h) ?? 'unknown'})`).join(' and ')}; resolve that by hand before migrating it`;
+}
+
+function hintOr(hint: string | undefined, fallback: string): string {
+  return hint === undefined ? fallback : `to resume it, ${hint}`;
 }

@@ -1,13 +1,13 @@
 // Executes a plan: wave after wave, each migration with a timeout and retries with delay.
 // Policy lives here (when to retry, when to give up); the driver only migrates and reports facts.
-import { MigrationAbortReason, type Driver, type MigrationRequest } from '../drivers/driver.ts';
+import { MigrationAbortReason, type Driver } from '../drivers/driver.ts';
 import { MigrationFailedError, TsmigError } from '../errors.ts';
 import type { PlannedMigration, Plan } from '../planner/types.ts';
 import type { Constraints } from '../playbook/types.ts';
 import type { AttemptRecord, MigrationRecord } from './migration-record.ts';
 import type { EngineEvents } from './engine-events.ts';
 import { migrationRecord } from './migration-record.ts';
-import { postcopyResumeCommand } from './postcopy-resume-command.ts';
+import { migrationRequest } from './migration-request.ts';
 
 export interface ExecutionContext {
   driver: Driver;
@@ -51,19 +51,7 @@ async function migrateWithRetries(m: PlannedMigration, ctx: ExecutionContext): P
   let recoverUntilMs: number | undefined;
 
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const request: MigrationRequest = {
-      vm: m.vm,
-      from: m.from,
-      to: m.to,
-      mode: m.mode,
-      bandwidthMbps: c.bandwidthMbps,
-      maxDowntimeMs: c.maxDowntimeMs,
-      autoConverge: c.autoConverge,
-      postcopySwitch: c.postcopySwitch,
-      persistent: c.persistent,
-      undefineSource: c.undefineSource,
-      attempt,
-    };
+    const request = migrationRequest(m, c, attempt);
     events.emit({ type: 'migration-start', vm: m.vm, from: m.from, to: m.to, mode: m.mode, attempt, wave: m.wave });
     const startedMs = clock.nowMs();
     const abort = new AbortController();
@@ -151,7 +139,8 @@ function whereaboutsHost(vmOn: MigrationFailedError['vmOn'], m: PlannedMigration
 
 function recoveryFor(failure: MigrationFailedError, m: PlannedMigration): string | undefined {
   if (failure.vmOn === 'paused-in-postcopy') {
-    return `${m.vm} is paused in post-copy between ${m.from} and ${m.to}: when the link is back, run on ${m.from}: ${postcopyResumeCommand(m.vm, m.to)}`;
+    // The driver's own hint (only it knows the command and the hosts' real addresses).
+    return `${m.vm} is paused in post-copy between ${m.from} and ${m.to}: when the link is back, ${failure.recovery ?? `resume it from ${m.from}`}`;
   }
   if (failure.vmOn === 'unknown') return `check where ${m.vm} runs: virsh list --all on ${m.from} and ${m.to}`;
   return undefined;

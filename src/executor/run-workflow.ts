@@ -17,6 +17,7 @@ import { locateVms, resolveMoves, vmStateOn } from './resolve-moves.ts';
 import { runMigrations } from './run-migrations.ts';
 import { reconcilePlan } from './reconcile-plan.ts';
 import { migrationRecord } from './migration-record.ts';
+import { migrationRequest } from './migration-request.ts';
 
 export interface WorkflowOptions {
   /** Plan only; move nothing (`plan`, `run --check`). */
@@ -98,7 +99,10 @@ export async function discoverMoves(playbook: Playbook, driver: Driver, events: 
   const hosts = involvedHosts(playbook);
   await stage(events, 'connect', () => driver.connect(hosts));
   const vmsByHost = await stage(events, 'discover', () => listSettled(driver, hosts, playbook.constraints.timeoutMs, events, stop));
-  return { hosts, vmsByHost, resolved: resolveMoves(playbook, vmsByHost, limit) };
+  // A VM left paused in post-copy resumes as a post-copy of the playbook's constraints would.
+  const resumeHint = (vm: string, from: string, to: string): string | undefined =>
+    driver.postcopyResumeHint?.(migrationRequest({ vm, from, to, mode: 'post-copy' }, playbook.constraints, 1));
+  return { hosts, vmsByHost, resolved: resolveMoves(playbook, vmsByHost, limit, resumeHint) };
 }
 
 const SETTLE_POLL_MS = 2000;

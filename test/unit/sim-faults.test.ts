@@ -39,13 +39,14 @@ test('link cut after a post-copy switch: the VM pauses, tsmig resumes it when th
   assert.deepEqual(report.placement, { sender: ['B'], receiver: ['A'] });
 });
 
-test('a post-copy stalled longer than the timeout is reported with the exact recovery command', async () => {
+test('a post-copy stalled longer than the timeout is reported with the driver\'s recovery hint', async () => {
   const pb = loadPlaybook(writeTemp(TWO_VMS('link_cut_rate: 1, link_outage: 10m', 'retries: 0, retry_delay: 5s, timeout: 60s')));
   const { report } = await runSim(pb);
   const sender = report.migrations.find((m) => m.vm === 'sender')!;
   assert.equal(sender.status, 'failed');
   assert.equal(sender.vm_on, 'B', 'a paused post-copy VM lives on its destination');
-  assert.equal(sender.recovery, 'sender is paused in post-copy between A and B: when the link is back, run on A: virsh migrate --live --postcopy --postcopy-resume sender qemu+ssh://B/system');
+  // The sim's own hint: it has no virsh command (only the ssh driver builds one, from real URIs).
+  assert.equal(sender.recovery, 'sender is paused in post-copy between A and B: when the link is back, nothing to run: A and B are simulated');
   assert.equal(report.exit_code, 2);
 });
 

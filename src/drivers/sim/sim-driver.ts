@@ -86,14 +86,22 @@ export function createSimDriver(inventory: Inventory): SimDriver {
       let outcome: ReturnType<SimWorld['resumeStalled']> = 'not-stalled';
       const started = follow(request, onProgress, signal, (settle) => {
         outcome = world.resumeStalled(request.vm, settle);
-        if (typeof outcome === 'string') throw new MigrationFailedError(request.vm, outcome === 'still-down' ? 'cannot resume post-copy yet: the fault persists' : 'no paused post-copy migration to resume', outcome === 'still-down' ? 'paused-in-postcopy' : 'unknown', outcome === 'still-down');
+        if (outcome === 'still-down') throw new MigrationFailedError(request.vm, 'cannot resume post-copy yet: the fault persists', 'paused-in-postcopy', true, postcopyResumeHint(request));
+        if (outcome === 'not-stalled') throw new MigrationFailedError(request.vm, 'no paused post-copy migration to resume', 'unknown', false);
         return outcome;
       });
       return started;
     },
 
+    postcopyResumeHint,
+
     async close(): Promise<void> {},
   };
+
+  /** The simulator has no command to run: its paused post-copy lives only in this process. */
+  function postcopyResumeHint(request: MigrationRequest): string {
+    return `nothing to run: ${request.from} and ${request.to} are simulated`;
+  }
 
   /** Runs a sim migration to its end: progress every virtual second, aborts like domjobabort. */
   function follow(
@@ -120,7 +128,8 @@ export function createSimDriver(inventory: Inventory): SimDriver {
             switchedAtMs: m.switchedAtMs,
           });
         } else {
-          reject(new MigrationFailedError(request.vm, m.error ?? 'migration failed', m.vmOn ?? 'source'));
+          const vmOn = m.vmOn ?? 'source';
+          reject(new MigrationFailedError(request.vm, m.error ?? 'migration failed', vmOn, true, vmOn === 'paused-in-postcopy' ? postcopyResumeHint(request) : undefined));
         }
       };
       try {

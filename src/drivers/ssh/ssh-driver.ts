@@ -8,6 +8,7 @@ import { counterSamplerArgv, readingsInWindow } from './counter-sampler-script.t
 import { defaultSshMigrationSettings, migrateOverSsh, type SshMigrationSettings } from './ssh-migrate.ts';
 import { RemoteCommandError, SshPool } from './ssh-pool.ts';
 import { commandLine } from './shell-quote.ts';
+import { postcopyResumeHint } from './postcopy-resume-hint.ts';
 import { virshDominfo, virshDomstatsInterfaces, virshListAll } from './virsh-argv.ts';
 import { parseDominfo, parseListAll } from './virsh-parse.ts';
 
@@ -108,6 +109,10 @@ export function createSshDriver(hosts: InventoryHost[], log: (line: string) => v
 
     resumePostcopy(request: MigrationRequest, onProgress: (p: MigrationProgress) => void, signal: AbortSignal): Promise<MigrationOutcome> {
       return migrateOverSsh(migration, request, onProgress, signal, { resume: true });
+    },
+
+    postcopyResumeHint(request: MigrationRequest): string {
+      return postcopyResumeHint(pool.host(request.from), pool.host(request.to), request);
     },
 
     close: () => pool.close(),

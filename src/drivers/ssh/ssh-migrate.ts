@@ -28,6 +28,7 @@ import {
   type MigrationJobStats,
 } from './virsh-parse.ts';
 import { isOnDestination, isOnNeither, locateVm, type HostListing } from './vm-whereabouts.ts';
+import { postcopyResumeHint } from './postcopy-resume-hint.ts';
 import { qemuLogEvents, qemuLogPath, qemuLogTailArgv } from './qemu-log.ts';
 
 export interface SshMigrationSettings {
@@ -300,11 +301,8 @@ export async function migrateOverSsh(
     const nowhere = isOnNeither(vm, src, dst);
     let message = `${why}; ${describeWhere(vmOn, source.name, destination.name, nowhere)}`;
     if (nowhere) message += `; ${await destinationQemuLog(ctx, destination, vm)}`;
-    if (vmOn === 'paused-in-postcopy') {
-      const resume = commandLine(virshMigratePostcopyResume(sourceUri, destinationUri, request));
-      message += `; recover it on ${source.name} with: ${resume}`;
-    }
-    throw new MigrationFailedError(vm, message, vmOn, vmOn === 'source');
+    const recovery = vmOn === 'paused-in-postcopy' ? postcopyResumeHint(source, destination, request) : undefined;
+    throw new MigrationFailedError(vm, message, vmOn, vmOn === 'source', recovery);
   } finally {
     signal.removeEventListener('abort', onAbort);
     stopEvents.abort();

@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode, TsmigError } from '../errors.ts';
-import { REPORT_FILE_NAMES, renderReportFormat, type ReportFormat } from '../report/render-report-format.ts';
+import { REPORTERS, renderReportFormat, type ReportFormat } from '../report/render-report-format.ts';
 import type { RunReport } from '../executor/run-report.ts';
 
 /** Returns the paths written, in the order of `formats`. */
@@ -10,7 +10,7 @@ export function writeReportFiles(report: RunReport, dir: string, formats: readon
   try {
     mkdirSync(dir, { recursive: true });
     return formats.map((format) => {
-      const path = join(dir, REPORT_FILE_NAMES[format]);
+      const path = join(dir, REPORTERS[format].fileName);
       writeFileSync(path, renderReportFormat(report, format));
       return path;
     });

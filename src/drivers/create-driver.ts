@@ -1,10 +1,16 @@
-// Inventory → the driver it names. The ssh driver loads only when used (the sim needs no ssh2).
-import type { Inventory } from '../playbook/types.ts';
+// Inventory → the driver it names, through the registry: one entry per driver kind (the kinds are
+// listed once, DRIVER_KINDS in src/playbook/types.ts; the Record type asks for an entry here when
+// one is added there). A driver loads only when used (the sim needs no ssh2).
+import type { DriverKind, Inventory } from '../playbook/types.ts';
 import type { Driver } from './driver.ts';
-import { createSimDriver } from './sim/sim-driver.ts';
 
-export async function createDriver(inventory: Inventory, log: (line: string) => void): Promise<Driver> {
-  if (inventory.driver === 'sim') return createSimDriver(inventory);
-  const { createSshDriver } = await import('./ssh/ssh-driver.ts');
-  return createSshDriver(inventory.hosts, log);
+type DriverFactory = (inventory: Inventory, log: (line: string) => void) => Promise<Driver>;
+
+export const DRIVERS: Record<DriverKind, DriverFactory> = {
+  ssh: async (inventory, log) => (await import('./ssh/ssh-driver.ts')).createSshDriver(inventory.hosts, log),
+  sim: async (inventory) => (await import('./sim/sim-driver.ts')).createSimDriver(inventory),
+};
+
+export function createDriver(inventory: Inventory, log: (line: string) => void): Promise<Driver> {
+  return DRIVERS[inventory.driver](inventory, log);
 }

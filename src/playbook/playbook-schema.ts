@@ -2,6 +2,7 @@
 // derived from it, and schemas/playbook.schema.json is generated from it (`npm run schema`;
 // a unit test fails when the published file drifts).
 import type { FromSchema } from 'json-schema-to-ts';
+import { DRIVER_KINDS, REPORT_FORMATS } from './types.ts';
 
 /** Host and VM names: no shell metacharacters can get in. */
 export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
@@ -62,7 +63,7 @@ export const inventorySchema = {
   additionalProperties: false,
   required: ['hosts'],
   properties: {
-    driver: { enum: ['ssh', 'sim'], description: 'ssh (virsh over SSH, the default) or sim (embedded simulator).' },
+    driver: { enum: DRIVER_KINDS, description: 'ssh (virsh over SSH, the default) or sim (embedded simulator).' },
     defaults: { type: 'object', additionalProperties: false, properties: hostProperties },
     hosts: {
       type: 'object',
@@ -160,7 +161,7 @@ export const playbookSchema = {
       properties: {
         path: { type: 'string', minLength: 1 },
         dir: { type: 'string', minLength: 1 },
-        formats: { type: 'array', uniqueItems: true, items: { enum: ['json', 'html', 'junit', 'text'] } },
+        formats: { type: 'array', uniqueItems: true, items: { enum: REPORT_FORMATS } },
       },
     },
   },

@@ -5,7 +5,19 @@ export type MigrationMode = 'pre-copy' | 'post-copy';
 export type Strategy = 'traffic-sensitive' | 'pre-copy' | 'post-copy';
 export type PlanObjective = 'contention' | 'time';
 
-export type DriverKind = 'sim' | 'ssh';
+/**
+ * The playbook's `driver:` values, listed once: the schema's enum and the driver registry
+ * (src/drivers/registry.ts, which must have one entry per kind) both come from here.
+ */
+export const DRIVER_KINDS = ['ssh', 'sim'] as const;
+export type DriverKind = (typeof DRIVER_KINDS)[number];
+
+/**
+ * The `report.formats` values, listed once: the schema's enum, the CLI's --format choices and the
+ * reporter registry (src/report/render-report-format.ts, one entry per format) come from here.
+ */
+export const REPORT_FORMATS = ['text', 'json', 'html', 'junit'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** A VM declared in a sim inventory (the sim's ground truth). */
 export interface SimVmSpec {
@@ -93,7 +105,7 @@ export interface Constraints {
 export interface ReportSettings {
   path?: string;
   dir?: string;
-  formats: Array<'json' | 'html' | 'junit' | 'text'>;
+  formats: ReportFormat[];
 }
 
 export interface Playbook {

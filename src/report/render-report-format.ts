@@ -1,30 +1,29 @@
-// One run report, any output format: the CLI's `run` (report.formats) and `report --format` share this.
+// One run report, any output format: the CLI's `run` (report.formats) and `report --format` share
+// this. One registry entry per format (as vitest's reporter map): its file name and its renderer.
+// The names are listed once, in REPORT_FORMATS (src/playbook/types.ts); the Record type makes the
+// compiler ask for an entry here when a name is added there.
+import type { RunReport } from '../executor/run-report.ts';
+import { REPORT_FORMATS, type ReportFormat } from '../playbook/types.ts';
 import { renderHtmlReport } from './html/render-html-report.ts';
 import { renderJunit } from './junit.ts';
 import { renderPlanText } from './plan-text.ts';
 import { renderRecapText } from './recap-text.ts';
-import type { RunReport } from '../executor/run-report.ts';
 
-export const REPORT_FORMATS = ['text', 'json', 'html', 'junit'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export { REPORT_FORMATS, type ReportFormat };
 
-/** File names inside report.dir / --report-dir, one per format. */
-export const REPORT_FILE_NAMES: Record<ReportFormat, string> = {
-  json: 'tsmig-report.json',
-  html: 'tsmig-report.html',
-  junit: 'tsmig-report.junit.xml',
-  text: 'tsmig-report.txt',
+interface ReportRenderer {
+  /** The file name inside report.dir / --report-dir. */
+  fileName: string;
+  render(report: RunReport): string;
+}
+
+export const REPORTERS: Record<ReportFormat, ReportRenderer> = {
+  text: { fileName: 'tsmig-report.txt', render: (r) => `${renderPlanText(r.plan, r.measurements)}\n\n${renderRecapText(r)}\n` },
+  json: { fileName: 'tsmig-report.json', render: (r) => `${JSON.stringify(r, null, 2)}\n` },
+  html: { fileName: 'tsmig-report.html', render: renderHtmlReport },
+  junit: { fileName: 'tsmig-report.junit.xml', render: renderJunit },
 };
 
 export function renderReportFormat(report: RunReport, format: ReportFormat): string {
-  switch (format) {
-    case 'json':
-      return `${JSON.stringify(report, null, 2)}\n`;
-    case 'html':
-      return renderHtmlReport(report);
-    case 'junit':
-      return renderJunit(report);
-    case 'text':
-      return `${renderPlanText(report.plan, report.measurements)}\n\n${renderRecapText(report)}\n`;
-  }
+  return REPORTERS[format].render(report);
 }

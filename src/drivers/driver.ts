@@ -118,5 +118,7 @@ export interface Driver {
    * this driver's terms (the exact command): the same hint its MigrationFailedError carries.
    */
   postcopyResumeHint?(request: MigrationRequest): string;
+  /** How an operator sees where a VM runs among these hosts, in this driver's terms. */
+  locateVmHint?(vm: string, hosts: string[]): string;
   close(): Promise<void>;
 }

@@ -107,7 +107,7 @@ async function migrateWithRetries(m: PlannedMigration, ctx: ExecutionContext): P
           duration_s: round3(relS(clock.nowMs()) - (attempts[0]?.started_s ?? relS(startedMs))),
           retries: attempt - 1,
           error: failure.detail,
-          recovery: recoveryFor(failure, m),
+          recovery: recoveryFor(failure, m, driver),
           attempts,
           progress,
         };
@@ -137,13 +137,18 @@ function whereaboutsHost(vmOn: MigrationFailedError['vmOn'], m: PlannedMigration
   return null;
 }
 
-function recoveryFor(failure: MigrationFailedError, m: PlannedMigration): string | undefined {
+function recoveryFor(failure: MigrationFailedError, m: PlannedMigration, driver: Driver): string | undefined {
   if (failure.vmOn === 'paused-in-postcopy') {
     // The driver's own hint (only it knows the command and the hosts' real addresses).
     return `${m.vm} is paused in post-copy between ${m.from} and ${m.to}: when the link is back, ${failure.recovery ?? `resume it from ${m.from}`}`;
   }
-  if (failure.vmOn === 'unknown') return `check where ${m.vm} runs: virsh list --all on ${m.from} and ${m.to}`;
+  if (failure.vmOn === 'unknown') return `check where ${m.vm} runs: ${locateVmHint(driver, m.vm, [m.from, m.to])}`;
   return undefined;
+}
+
+/** The driver's way to see where a VM runs (only it knows its tools), or a plain one. */
+export function locateVmHint(driver: Driver, vm: string, hosts: string[]): string {
+  return driver.locateVmHint?.(vm, hosts) ?? `list the VMs on ${hosts.join(' and ')}`;
 }
 
 function round3(x: number): number {

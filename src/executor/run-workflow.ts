@@ -14,7 +14,7 @@ import { TSMIG_VERSION } from '../version.ts';
 import { buildPlanInput } from './build-plan-input.ts';
 import type { EngineEvents, StageName } from './engine-events.ts';
 import { locateVms, resolveMoves, vmStateOn } from './resolve-moves.ts';
-import { runMigrations } from './run-migrations.ts';
+import { locateVmHint, runMigrations } from './run-migrations.ts';
 import { reconcilePlan } from './reconcile-plan.ts';
 import { migrationRecord } from './migration-record.ts';
 import { migrationRequest } from './migration-request.ts';
@@ -172,7 +172,7 @@ async function verifyPlacement(driver: Driver, hosts: string[], records: Migrati
       events.emit({ type: 'warning', message: `${r.vm}: ${r.error}` });
     }
     if (on.length !== 1) {
-      events.emit({ type: 'warning', message: `${r.vm} is running on ${onText}: check it by hand (virsh list --all on ${r.from} and ${r.to})` });
+      events.emit({ type: 'warning', message: `${r.vm} is running on ${onText}: check it by hand (${locateVmHint(driver, r.vm, [r.from, r.to])})` });
     }
   }
   return placement;

@@ -115,6 +115,10 @@ export function createSshDriver(hosts: InventoryHost[], log: (line: string) => v
       return postcopyResumeHint(pool.host(request.from), pool.host(request.to), request);
     },
 
+    locateVmHint(_vm: string, hosts: string[]): string {
+      return `virsh list --all on ${hosts.join(' and ')}`;
+    },
+
     close: () => pool.close(),
   };
 }

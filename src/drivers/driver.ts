@@ -25,6 +25,12 @@ export interface CounterReading {
   vms: Record<string, { txBytes: number; rxBytes: number }>;
 }
 
+/** How fast a VM's guest dirties its memory, measured over the sampling window. */
+export interface DirtyRateReading {
+  vm: string;
+  dirtyMibPerS: number;
+}
+
 export interface SamplingWindow {
   durationMs: number;
   intervalMs: number;
@@ -103,6 +109,8 @@ export interface Driver {
   listVms(host: string): Promise<VmInfo[]>;
   /** Reads counters every interval over the window (one sampler per host, not per VM). */
   sampleCounters(host: string, window: SamplingWindow, signal?: AbortSignal): Promise<CounterReading[]>;
+  /** Memory dirty rates of the running VMs on the host, measured during the same window. */
+  measureDirtyRates?(host: string, window: SamplingWindow, signal?: AbortSignal): Promise<DirtyRateReading[]>;
   /**
    * Migrates one VM. Resolves when the VM runs on the destination and no longer on the source.
    * Rejects with MigrationFailedError (carrying where the VM is) on failure or abort.

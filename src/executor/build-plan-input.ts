@@ -3,6 +3,7 @@ import type { VmInfo } from '../drivers/driver.ts';
 import type { Measurements } from '../measure/measurements.ts';
 import type { MoveRequest, PlanInput, Strategy } from '../planner/types.ts';
 import type { Playbook } from '../playbook/types.ts';
+import { hiddenDemands } from './hidden-demand.ts';
 
 export function buildPlanInput(
   playbook: Playbook,
@@ -13,7 +14,10 @@ export function buildPlanInput(
 ): PlanInput {
   const measured = new Map(measurements.vms.map((v) => [v.vm, v]));
   const background = new Map(measurements.hosts.map((h) => [h.host, h]));
-  const simDirty = new Map(playbook.inventory.hosts.flatMap((h) => h.simVms.map((vm) => [vm.name, vm.dirtyMibPerS] as const)));
+  const nicMbpsOf = new Map(playbook.inventory.hosts.map((h) => [h.name, h.nicMbps]));
+  const hidden = new Map(
+    measurements.hosts.flatMap((h) => [...hiddenDemands(h, nicMbpsOf.get(h.host) ?? Infinity, measurements.vms.filter((v) => v.host === h.host))]),
+  );
   const vms = [...vmsByHost].flatMap(([host, list]) =>
     list
       .filter((vm) => vm.state === 'running' || vm.state === 'paused')
@@ -24,7 +28,8 @@ export function buildPlanInput(
         rxMbps: measured.get(vm.name)?.rxMbps ?? 0,
         memoryMib: vm.memoryMib,
         vcpus: vm.vcpus,
-        dirtyMibPerS: simDirty.get(vm.name),
+        dirtyMibPerS: measured.get(vm.name)?.dirtyMibPerS,
+        ...hidden.get(vm.name),
       })),
   );
   const hosts = playbook.inventory.hosts
@@ -48,5 +53,9 @@ export function buildPlanInput(
     allowedModes: c.allowedModes,
     maxDowntimeMs: c.maxDowntimeMs,
     migrationBandwidthMbps: c.bandwidthMbps,
+    autoConverge: c.autoConverge,
+    postcopySwitch: c.postcopySwitch,
+    timeoutMs: c.timeoutMs,
+    convergence: c.convergence,
   };
 }

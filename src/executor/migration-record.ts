@@ -32,11 +32,19 @@ export interface MigrationRecord {
   /** A manual step an operator must take, when tsmig could not finish safely. */
   recovery?: string;
   attempts: AttemptRecord[];
+  /** The plan's time model: how long it should take (from its start) and the rate its stream should get. */
+  predicted_duration_s?: number;
+  predicted_stream_mbps?: number;
+  /** Measured in the sampling window. */
+  dirty_mib_per_s?: number;
+  /** Ran as pre-copy with auto-converge. */
+  auto_converge?: boolean;
   /** Sampled progress: seconds since run start, bytes transferred, rate. */
   progress?: Array<{ at_s: number; transferred_bytes: number; rate_mbps: number }>;
 }
 
-export type RecordIdentity = Pick<PlannedMigration, 'vm' | 'from' | 'to' | 'mode' | 'reason'> & { wave?: number };
+export type RecordIdentity = Pick<PlannedMigration, 'vm' | 'from' | 'to' | 'mode' | 'reason'> &
+  Partial<Pick<PlannedMigration, 'wave' | 'estimatedDurationS' | 'predictedStreamMbps' | 'dirtyMibPerS' | 'autoConverge'>>;
 
 /** The one way to start a migration record: identity from the plan, nothing moved yet. */
 export function migrationRecord(m: RecordIdentity, status: MigrationStatus, vmOn: string | null): MigrationRecord {
@@ -55,6 +63,21 @@ export function migrationRecord(m: RecordIdentity, status: MigrationStatus, vmOn
     retries: 0,
     vm_on: vmOn,
     reason: m.reason,
+    ...predictions(m),
     attempts: [],
   };
+}
+
+/** What the plan's time model said, beside what happened (absent when the plan predicted nothing). */
+function predictions(m: RecordIdentity): Partial<MigrationRecord> {
+  const out: Partial<MigrationRecord> = {};
+  if (m.estimatedDurationS !== undefined && Number.isFinite(m.estimatedDurationS)) out.predicted_duration_s = round3(m.estimatedDurationS);
+  if (m.predictedStreamMbps !== undefined && m.predictedStreamMbps > 0) out.predicted_stream_mbps = round3(m.predictedStreamMbps);
+  if (m.dirtyMibPerS !== undefined) out.dirty_mib_per_s = round3(m.dirtyMibPerS);
+  if (m.autoConverge) out.auto_converge = true;
+  return out;
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
 }

@@ -4,7 +4,7 @@ import type { MigrationRequest } from '../drivers/driver.ts';
 import type { MigrationMode } from '../planner/types.ts';
 import type { Constraints } from '../playbook/types.ts';
 
-export function migrationRequest(m: { vm: string; from: string; to: string; mode: MigrationMode }, c: Constraints, attempt: number): MigrationRequest {
+export function migrationRequest(m: { vm: string; from: string; to: string; mode: MigrationMode; autoConverge?: boolean }, c: Constraints, attempt: number): MigrationRequest {
   return {
     vm: m.vm,
     from: m.from,
@@ -12,7 +12,8 @@ export function migrationRequest(m: { vm: string; from: string; to: string; mode
     mode: m.mode,
     bandwidthMbps: c.bandwidthMbps,
     maxDowntimeMs: c.maxDowntimeMs,
-    autoConverge: c.autoConverge,
+    // The convergence rule may ask it for one VM (the plan says so) where the playbook does not.
+    autoConverge: c.autoConverge || m.autoConverge === true,
     postcopySwitch: c.postcopySwitch,
     persistent: c.persistent,
     undefineSource: c.undefineSource,

@@ -3,7 +3,7 @@ import { setMaxListeners } from 'node:events';
 import type { Driver, VmInfo } from '../drivers/driver.ts';
 import { ExitCode } from '../errors.ts';
 import { measureTraffic } from '../measure/measure-traffic.ts';
-import { planMigrations } from '../planner/plan-migrations.ts';
+import { planConvergentMigrations } from '../planner/plan-convergent.ts';
 import type { Plan, Strategy } from '../planner/types.ts';
 import type { Measurements } from '../measure/measurements.ts';
 import type { Playbook } from '../playbook/types.ts';
@@ -60,7 +60,7 @@ export async function runWorkflow(playbook: Playbook, driver: Driver, events: En
     events.emit({ type: 'info', message: `resuming: ${toRun.migrations.length} to migrate, ${reconciled.done.length} already done, ${reconciled.astray.length} astray` });
   } else {
     measurements = await stage(events, 'measure', () => measureTraffic(driver, hosts, playbook.sampling, events, options.stop));
-    plan = await stage(events, 'plan', async () => planMigrations(buildPlanInput(playbook, measurements, vmsByHost, resolved.moves, strategy)));
+    plan = await stage(events, 'plan', async () => planConvergentMigrations(buildPlanInput(playbook, measurements, vmsByHost, resolved.moves, strategy)));
     toRun = plan;
     settled = resolved.alreadyInPlace.map((a) => migrationRecord({ vm: a.vm, from: a.from, to: a.host, mode: 'pre-copy', reason: `already running on ${a.host}` }, 'ok', a.host));
   }

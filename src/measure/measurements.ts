@@ -11,7 +11,8 @@ export interface Measurements {
 
 export type MeasureEvent =
   | { type: 'measure-start'; host: string; durationMs: number }
-  | { type: 'measure-done'; host: string; rates: HostRate; vms: VmRate[] };
+  | { type: 'measure-done'; host: string; rates: HostRate; vms: VmRate[] }
+  | { type: 'warning'; message: string };
 
 /** Where the measure step reports progress (the executor's EngineEvents is one). */
 export interface MeasureEvents {

@@ -7,6 +7,8 @@ export interface VmRate {
   host: string;
   txMbps: number;
   rxMbps: number;
+  /** Memory dirty rate, when the driver measured it. */
+  dirtyMibPerS?: number;
 }
 
 export interface HostRate {

@@ -23,7 +23,7 @@ export function moveModes(move: MoveRequest, strategy: Strategy, allowedModes: r
       const why = move.pinnedMode === 'post-copy' && !move.postcopyAllowed ? 'post-copy is denied for it' : `constraints.modes allows only ${allowedModes.join(', ') || 'nothing'}`;
       throw new PlanInfeasibleError(`VM ${move.vm}: pinned to ${move.pinnedMode} but ${why}`, [move.from], [move.vm]);
     }
-    return { modes: [move.pinnedMode], forcedReason: 'pinned by playbook' };
+    return { modes: [move.pinnedMode], forcedReason: move.pinnedReason ?? 'pinned by playbook' };
   }
   if (permitted.length === 0) {
     throw new PlanInfeasibleError(`VM ${move.vm}: no migration mode left (constraints.modes: ${allowedModes.join(', ') || 'none'}; post-copy denied)`, [move.from], [move.vm]);

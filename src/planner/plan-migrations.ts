@@ -37,6 +37,10 @@ export function planMigrations(input: PlanInput): Plan {
     memoryMib: it.vm.memoryMib,
     reason: explainChoice(problem, i, chosen[i]!, loadMbps, contentionMbps),
     estimatedDurationS: times.durationS[i]!,
+    predictedStreamMbps: times.streamMbps[i]!,
+    predictedRounds: times.rounds[i]!,
+    ...(it.vm.dirtyMibPerS !== undefined ? { dirtyMibPerS: it.vm.dirtyMibPerS } : {}),
+    ...(inFlight[i]!.mode === 'pre-copy' && (input.autoConverge || it.move.autoConverge) ? { autoConverge: true } : {}),
   }));
   const contendingTrafficMbps = migrations.reduce((s, m) => s + (m.mode === 'pre-copy' ? m.txMbps : m.rxMbps), 0);
   // The time polish may trade contention for time (objective 'time'): the proof covers the exact solve only.

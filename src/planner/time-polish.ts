@@ -56,7 +56,8 @@ export function polishForTime(input: PlanInput, problem: PlanningProblem, chosen
     posts: items.reduce((s, it, i) => s + (it.options[choice[i]!]!.mode === 'post-copy' ? 1 : 0), 0),
   });
   const better = (a: Standing, b: Standing): boolean => {
-    const time = Math.abs(a.totalS - b.totalS) <= 1e-9 * Math.max(1, b.totalS) ? 0 : Math.sign(a.totalS - b.totalS);
+    // A plan predicted never to finish (Infinity) is worse than any that finishes.
+    const time = a.totalS === b.totalS || Math.abs(a.totalS - b.totalS) <= 1e-9 * Math.max(1, Math.min(a.totalS, b.totalS)) ? 0 : Math.sign(a.totalS - b.totalS);
     const key = comparePlanKeys(planKey(a.contentionMbps, a.contendingMbps, a.posts), planKey(b.contentionMbps, b.contendingMbps, b.posts));
     return objective === 'time' ? time < 0 || (time === 0 && key < 0) : key < 0 || (key === 0 && time < 0);
   };

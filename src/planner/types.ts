@@ -1,8 +1,8 @@
 // The planner's vocabulary. Pure data: the planner reads these and returns a Plan, no I/O.
 
 // The playbook's words for modes, strategies and objectives, which the planner speaks too.
-import type { MigrationMode, PlanObjective, Strategy } from '../playbook/types.ts';
-export type { MigrationMode, PlanObjective, Strategy };
+import type { ConvergencePolicy, MigrationMode, PlanObjective, Strategy } from '../playbook/types.ts';
+export type { ConvergencePolicy, MigrationMode, PlanObjective, Strategy };
 
 /** A VM's measured application traffic, in the guest's view (tx = sent by the guest). */
 export interface VmTraffic {
@@ -13,6 +13,12 @@ export interface VmTraffic {
   memoryMib: number;
   vcpus?: number;
   dirtyMibPerS?: number;
+  /**
+   * Measured on a full NIC direction with the largest share there: it took all it was given and
+   * may want more once others leave (the time model lets it grow up to this; absent = its rate).
+   */
+  txDemandMbps?: number;
+  rxDemandMbps?: number;
 }
 
 /** A host's NIC and its non-VM (background) traffic. */
@@ -38,6 +44,10 @@ export interface MoveRequest {
   postcopyAllowed: boolean;
   /** Where the playbook asks for this move (FILE:LINE:COL), for refusals. */
   origin?: string;
+  /** Why the mode is pinned when the playbook did not pin it (the convergence rule), for people. */
+  pinnedReason?: string;
+  /** Pre-copy with QEMU's auto-converge throttling (the convergence rule's choice). */
+  autoConverge?: boolean;
 }
 
 export interface PlanLimits {
@@ -60,7 +70,15 @@ export interface PlanInput {
   maxDowntimeMs?: number;
   /** Per-migration stream cap (constraints.bandwidth) for the time model; 0 or absent = none. */
   migrationBandwidthMbps?: number;
+  /** Every pre-copy throttles its guest (constraints.auto_converge). */
+  autoConverge?: boolean;
+  postcopySwitch?: 'immediate' | 'after-first-pass';
+  /** A pre-copy predicted to take longer than this does not converge in time (constraints.timeout). */
+  timeoutMs?: number;
+  /** What to do with such a pre-copy (constraints.convergence); default prefer-post-copy. */
+  convergence?: ConvergencePolicy;
 }
+
 
 export interface PlannedMigration {
   vm: string;
@@ -74,7 +92,16 @@ export interface PlannedMigration {
   memoryMib: number;
   /** Why this mode (and destination) was chosen, for people. */
   reason: string;
+  /** Predicted by the time model (Infinity = never finishes: the convergence rule keeps such out). */
   estimatedDurationS?: number;
+  /** The mean rate the time model predicts for its stream. */
+  predictedStreamMbps?: number;
+  /** Pre-copy rounds the time model predicts. */
+  predictedRounds?: number;
+  /** Measured memory dirty rate. */
+  dirtyMibPerS?: number;
+  /** Pre-copy with auto-converge (chosen by the convergence rule). */
+  autoConverge?: boolean;
 }
 
 /** Contention at one host, per side, in the seed's model. */

@@ -1,21 +1,17 @@
-// Estimated durations per migration and per wave. Within a wave all its migrations run together
-// at the max-min fair rates of the wave's start (rates are not raised as others finish, so the
-// estimate errs long); waves run one after another.
-import { migrationRatesMbps, type LinkFlows, type StreamLinks } from './max-min-share.ts';
-import { DEFAULT_MAX_DOWNTIME_MS, migrationDurationS } from './time-model.ts';
-import type { MigrationMode, PlanInput } from './types.ts';
+// Estimated durations per migration and per wave: each wave run by the fluid model
+// (wave-fluid-model.ts), waves one after another as the executor runs them.
+import { simulateWave, type StreamEstimate, type TimedMigration } from './wave-fluid-model.ts';
+import type { PlanInput } from './types.ts';
 
-export interface TimedMigration {
-  vm: string;
-  from: string;
-  to: string;
-  mode: MigrationMode;
-  wave: number;
-}
+export type { TimedMigration } from './wave-fluid-model.ts';
 
 export interface WaveTimes {
-  /** Per migration, same order as given. */
+  /** Per migration, same order as given; Infinity = predicted never to finish. */
   durationS: Float64Array;
+  /** Per migration: the mean rate its stream is predicted to get. */
+  streamMbps: Float64Array;
+  /** Per migration: predicted pre-copy rounds. */
+  rounds: Int32Array;
   /** Per wave: its longest migration. */
   waveDurationS: Float64Array;
   totalS: number;
@@ -23,41 +19,25 @@ export interface WaveTimes {
 
 export function estimateWaveTimes(input: PlanInput, migrations: readonly TimedMigration[], waves: number): WaveTimes {
   const durationS = new Float64Array(migrations.length);
+  const streamMbps = new Float64Array(migrations.length);
+  const rounds = new Int32Array(migrations.length);
   const waveDurationS = new Float64Array(waves);
   const byWave: number[][] = Array.from({ length: waves }, () => []);
   migrations.forEach((m, i) => byWave[m.wave]!.push(i));
   for (let w = 0; w < waves; w++) {
-    const times = waveMigrationTimesS(input, migrations, w, byWave[w]!);
+    const estimates = simulateWave(input, migrations, w, byWave[w]!);
     byWave[w]!.forEach((i, k) => {
-      durationS[i] = times[k]!;
-      waveDurationS[w] = Math.max(waveDurationS[w]!, times[k]!);
+      const e = estimates[k]!;
+      durationS[i] = e.durationS;
+      streamMbps[i] = e.meanRateMbps;
+      rounds[i] = e.rounds;
+      waveDurationS[w] = Math.max(waveDurationS[w]!, e.durationS);
     });
   }
-  return { durationS, waveDurationS, totalS: waveDurationS.reduce((s, x) => s + x, 0) };
+  return { durationS, streamMbps, rounds, waveDurationS, totalS: waveDurationS.reduce((s, x) => s + x, 0) };
 }
 
 /** Durations of the migrations `inWave` (indices into `migrations`) of wave `wave`. */
 export function waveMigrationTimesS(input: PlanInput, migrations: readonly TimedMigration[], wave: number, inWave: readonly number[]): number[] {
-  const hostIndex = new Map(input.hosts.map((h, i) => [h.host, i]));
-  const links: LinkFlows[] = input.hosts.flatMap((h) => [
-    { capacityMbps: h.nicMbps, applicationDemandsMbps: [h.backgroundTxMbps] },
-    { capacityMbps: h.nicMbps, applicationDemandsMbps: [h.backgroundRxMbps] },
-  ]);
-  // Where each VM runs during this wave: moved already, or in flight by post-copy → destination.
-  const runsOn = new Map<string, string>();
-  for (const m of migrations) if (m.wave < wave || (m.wave === wave && m.mode === 'post-copy')) runsOn.set(m.vm, m.to);
-  for (const v of input.vms) {
-    const h = hostIndex.get(runsOn.get(v.vm) ?? v.host)!;
-    links[2 * h]!.applicationDemandsMbps.push(v.txMbps);
-    links[2 * h + 1]!.applicationDemandsMbps.push(v.rxMbps);
-  }
-  const streams: StreamLinks[] = inWave.map((i) => ({ sourceLink: 2 * hostIndex.get(migrations[i]!.from)!, destinationLink: 2 * hostIndex.get(migrations[i]!.to)! + 1 }));
-  const cap = input.migrationBandwidthMbps && input.migrationBandwidthMbps > 0 ? input.migrationBandwidthMbps : Infinity;
-  const rates = migrationRatesMbps(links, streams, cap);
-  const vmByName = new Map(input.vms.map((v) => [v.vm, v]));
-  return inWave.map((i, k) => {
-    const m = migrations[i]!;
-    const vm = vmByName.get(m.vm)!;
-    return migrationDurationS(m.mode, { memoryMib: vm.memoryMib, dirtyMibPerS: vm.dirtyMibPerS ?? 0, maxDowntimeMs: input.maxDowntimeMs ?? DEFAULT_MAX_DOWNTIME_MS }, rates[k]!);
-  });
+  return simulateWave(input, migrations, wave, inWave).map((e: StreamEstimate) => e.durationS);
 }

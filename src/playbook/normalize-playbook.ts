@@ -16,6 +16,7 @@ export const CONSTRAINT_DEFAULTS: Constraints = {
   retryDelayMs: 5000,
   allowedModes: ['pre-copy', 'post-copy'],
   autoConverge: false,
+  convergence: 'prefer-post-copy',
   postcopySwitch: 'immediate',
   persistent: false,
   undefineSource: false,
@@ -38,6 +39,8 @@ export function normalizePlaybook(raw: RawPlaybook, file: string, inventory: Inv
     retryDelayMs: ms(c.retry_delay, d.retryDelayMs),
     allowedModes: c.modes ? [...c.modes] : d.allowedModes,
     autoConverge: c.auto_converge ?? d.autoConverge,
+    // With post-copy not allowed at all, preferring it would mean nothing.
+    convergence: c.convergence ?? (c.modes && !c.modes.includes('post-copy') ? 'auto-converge' : d.convergence),
     postcopySwitch: c.postcopy_switch ?? d.postcopySwitch,
     persistent: c.persistent ?? d.persistent,
     undefineSource: c.undefine_source ?? d.undefineSource,

@@ -150,6 +150,10 @@ export const playbookSchema = {
         retry_delay: duration,
         modes: { type: 'array', minItems: 1, uniqueItems: true, items: mode },
         auto_converge: { type: 'boolean' },
+        convergence: {
+          enum: ['prefer-post-copy', 'auto-converge', 'fail'],
+          description: 'A pre-copy predicted not to finish within the timeout goes by post-copy, by pre-copy with auto-converge, or the plan is refused.',
+        },
         postcopy_switch: { enum: ['immediate', 'after-first-pass'] },
         persistent: { type: 'boolean' },
         undefine_source: { type: 'boolean' },

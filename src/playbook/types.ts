@@ -4,6 +4,8 @@ import type { SourcePosition } from '../errors.ts';
 export type MigrationMode = 'pre-copy' | 'post-copy';
 export type Strategy = 'traffic-sensitive' | 'pre-copy' | 'post-copy';
 export type PlanObjective = 'contention' | 'time';
+/** What to do with a pre-copy predicted not to finish within the timeout (constraints.convergence). */
+export type ConvergencePolicy = 'prefer-post-copy' | 'auto-converge' | 'fail';
 
 /**
  * The playbook's `driver:` values, listed once: the schema's enum and the driver registry
@@ -97,6 +99,8 @@ export interface Constraints {
   retryDelayMs: number;
   allowedModes: MigrationMode[];
   autoConverge: boolean;
+  /** What to do with a pre-copy predicted not to finish within the timeout. */
+  convergence: ConvergencePolicy;
   postcopySwitch: 'immediate' | 'after-first-pass';
   persistent: boolean;
   undefineSource: boolean;

@@ -9,9 +9,19 @@ export function renderPlanText(plan: Plan, measurements: Measurements): string {
   const rates = new Map(measurements.vms.map((v) => [v.vm, v]));
   const table = plan.migrations.map((m) => {
     const r = rates.get(m.vm);
-    return [m.vm, `${m.from} -> ${m.to}`, m.mode, String(m.wave + 1), r ? `${r.txMbps.toFixed(0)}/${r.rxMbps.toFixed(0)}` : '-', m.reason];
+    const estimate = m.estimatedDurationS === undefined ? '-' : `${m.estimatedDurationS.toFixed(1)}s @ ${(m.predictedStreamMbps ?? 0).toFixed(0)} Mbps`;
+    return [
+      m.vm,
+      `${m.from} -> ${m.to}`,
+      m.autoConverge ? `${m.mode}+auto-converge` : m.mode,
+      String(m.wave + 1),
+      r ? `${r.txMbps.toFixed(0)}/${r.rxMbps.toFixed(0)}` : '-',
+      m.dirtyMibPerS === undefined ? '-' : m.dirtyMibPerS.toFixed(1),
+      estimate,
+      m.reason,
+    ];
   });
-  lines.push(...formatTable(['VM', 'MOVE', 'MODE', 'WAVE', 'TX/RX Mbps', 'REASON'], table).map((l) => `  ${l}`));
+  lines.push(...formatTable(['VM', 'MOVE', 'MODE', 'WAVE', 'TX/RX Mbps', 'DIRTY MiB/s', 'ESTIMATE', 'REASON'], table).map((l) => `  ${l}`));
   lines.push('', 'CONTENTION per host (Mbps): source side = outbound, destination side = inbound');
   lines.push(
     ...formatTable(

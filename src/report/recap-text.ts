@@ -17,17 +17,23 @@ export function renderRecapText(report: RunReport): string {
     `total migration time ${s.total_migration_time_s.toFixed(1)}s, data transferred ${formatBytes(s.data_transferred_bytes)}, ` +
       `downtime ${s.total_downtime_ms.toFixed(0)} ms in all, run time ${s.run_time_s.toFixed(1)}s${report.driver === 'sim' ? ' (simulated)' : ''}`,
   );
+  const predictedS = report.plan.estimatedTotalTimeS;
+  if (predictedS !== undefined && Number.isFinite(predictedS) && s.total_migration_time_s > 0) {
+    const errorPct = (100 * (s.total_migration_time_s - predictedS)) / predictedS;
+    lines.push(`predicted total migration time ${predictedS.toFixed(1)}s: measured ${errorPct >= 0 ? '+' : ''}${errorPct.toFixed(1)} %`);
+  }
   const rows = report.migrations.map((m) => [
     m.vm,
     `${m.from} -> ${m.to}`,
     m.mode,
     m.status,
     m.duration_s === null ? '-' : `${m.duration_s.toFixed(1)}s`,
+    m.predicted_duration_s === undefined ? '-' : `${m.predicted_duration_s.toFixed(1)}s`,
     formatBytes(m.bytes),
     String(m.retries),
     m.vm_on ?? 'UNKNOWN',
   ]);
-  lines.push(...formatTable(['VM', 'MOVE', 'MODE', 'STATUS', 'DURATION', 'DATA', 'RETRIES', 'RUNNING ON'], rows));
+  lines.push(...formatTable(['VM', 'MOVE', 'MODE', 'STATUS', 'DURATION', 'PREDICTED', 'DATA', 'RETRIES', 'RUNNING ON'], rows));
   for (const m of report.migrations.filter((x) => x.status === 'failed')) {
     lines.push(`FAILED ${m.vm}: ${m.error ?? 'unknown error'}; it runs on ${m.vm_on ?? 'an UNKNOWN host'}`);
     if (m.recovery) lines.push(`  recovery: ${m.recovery}`);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { migrationRatesMbps } from '../../src/planner/max-min-share.ts';
 import { planMigrations } from '../../src/planner/plan-migrations.ts';
-import { MAX_PRECOPY_ROUNDS, MIGRATION_SETUP_S, mibPerSecond, postCopyDurationS, preCopyDurationS } from '../../src/planner/time-model.ts';
+import { AUTO_CONVERGE_FACTOR, MIGRATION_SETUP_S, mibPerSecond, postCopyDurationS, preCopyDurationS } from '../../src/planner/time-model.ts';
 import { seedExample } from './planner-seed-example.ts';
 
 const close = (actual: number, expected: number, what: string) => assert.ok(Math.abs(actual - expected) < 1e-9 * Math.max(1, expected), `${what}: ${actual} vs ${expected}`);
@@ -28,10 +28,32 @@ test('pre-copy rounds by hand: each round resends what the previous dirtied, the
   close(preCopyDurationS({ memoryMib: 1000, dirtyMibPerS: 20, maxDowntimeMs: 300 }, rateMbps), MIGRATION_SETUP_S + 10 + 2 + 0.4 + 0.08, 'rounds');
 });
 
-test('pre-copy that cannot converge gives up after the round cap', () => {
+test('pre-copy that cannot converge is predicted never to finish', () => {
   const rateMbps = (100 * 1048576 * 8) / 1e6;
-  // Dirtying as fast as the link: every round is 10 s; after the cap, the whole memory is copied paused.
-  close(preCopyDurationS({ memoryMib: 1000, dirtyMibPerS: 100, maxDowntimeMs: 300 }, rateMbps), MIGRATION_SETUP_S + MAX_PRECOPY_ROUNDS * 10 + 10, 'capped');
+  // Dirtying as fast as the link: every round resends the whole memory.
+  assert.equal(preCopyDurationS({ memoryMib: 1000, dirtyMibPerS: 100, maxDowntimeMs: 300 }, rateMbps), Infinity);
+  assert.equal(preCopyDurationS({ memoryMib: 1000, dirtyMibPerS: 150, maxDowntimeMs: 300 }, rateMbps), Infinity);
+});
+
+test('auto-converge throttles the guest each round until the rest fits in the downtime', () => {
+  const rateMbps = (100 * 1048576 * 8) / 1e6;
+  // 100 MiB/s link, 1000 MiB dirtying 150 MiB/s: rounds of 10 s (all memory dirtied again),
+  // then the guest at 150·0.7 = 105, 73.5, ... MiB/s until a round's dirt takes ≤ 300 ms.
+  let expectedS = MIGRATION_SETUP_S;
+  let toSend = 1000;
+  for (let round = 1; ; round++) {
+    const roundS = toSend / 100;
+    expectedS += roundS;
+    const dirtied = Math.min(1000, 150 * Math.pow(AUTO_CONVERGE_FACTOR, round - 1) * roundS);
+    if (dirtied / 100 <= 0.3) {
+      expectedS += dirtied / 100;
+      break;
+    }
+    toSend = dirtied;
+  }
+  const actual = preCopyDurationS({ memoryMib: 1000, dirtyMibPerS: 150, maxDowntimeMs: 300, autoConverge: true }, rateMbps);
+  close(actual, expectedS, 'auto-converge');
+  assert.ok(actual < 120, `converges in ${actual} s`);
 });
 
 test('max-min fair share by hand: app flows below the share kept whole, the tightest link decides', () => {

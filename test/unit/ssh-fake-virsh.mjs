@@ -100,8 +100,27 @@ switch (command) {
     );
     break;
   }
+  case 'domdirtyrate-calc': {
+    const d = domain(positional[0]);
+    const seconds = Number(rest[rest.indexOf('--seconds') + 1] ?? '1');
+    write(join(dir(host), `${d.name}.dirtycalc`), { startMs: Date.now(), seconds });
+    break;
+  }
   case 'domstats': {
     let out = '';
+    if (rest.includes('--dirtyrate')) {
+      // libvirt's format; a domain's `dirtyMibPerS` (default 0) is what QEMU would measure.
+      for (const d of domains(host).filter((x) => x.state === 'running')) {
+        const calc = tryRead(join(dir(host), `${d.name}.dirtycalc`));
+        const status = !calc ? 0 : Date.now() >= calc.startMs + calc.seconds * 1000 ? 2 : 1;
+        out += `Domain: '${d.name}'\n  dirtyrate.calc_status=${status}\n`;
+        if (calc) out += `  dirtyrate.calc_start_time=${Math.floor(calc.startMs / 1000)}\n  dirtyrate.calc_period=${calc.seconds}\n`;
+        if (status === 2) out += `  dirtyrate.megabytes_per_second=${Math.round(d.dirtyMibPerS ?? 0)}\n  dirtyrate.calc_mode=page-sampling\n`;
+        out += '\n';
+      }
+      process.stdout.write(out);
+      break;
+    }
     for (const d of domains(host).filter((x) => x.state === 'running')) {
       const c = counters(d);
       out +=

@@ -1,7 +1,7 @@
 // The embedded simulator as a Driver: same contract as the ssh driver, virtual time, no hypervisor.
 import { HostUnreachableError, MigrationFailedError } from '../../errors.ts';
 import type { Inventory } from '../../playbook/types.ts';
-import type { CounterReading, Driver, MigrationOutcome, MigrationProgress, MigrationRequest, SamplingWindow, VmInfo } from '../driver.ts';
+import type { CounterReading, DirtyRateReading, Driver, MigrationOutcome, MigrationProgress, MigrationRequest, SamplingWindow, VmInfo } from '../driver.ts';
 import { createRandom } from '../../util/random.ts';
 import { BYTES_PER_MIB, SimWorld, type SimMigration } from './sim-world.ts';
 import { VirtualClock } from './virtual-clock.ts';
@@ -20,6 +20,8 @@ export function createSimDriver(inventory: Inventory): SimDriver {
   const world = new SimWorld(inventory);
   clock.attach(world);
   const random = createRandom(inventory.simSeed);
+  // Its own stream, so measuring dirty rates leaves the traffic noise as it was.
+  const dirtyRandom = createRandom(inventory.simSeed ^ 0xd1e7);
   const hostNames = new Set(inventory.hosts.map((h) => h.name));
 
   const requireHost = (host: string): void => {
@@ -69,6 +71,22 @@ export function createSimDriver(inventory: Inventory): SimDriver {
         readings.push(read());
       }
       return readings;
+    },
+
+    async measureDirtyRates(host: string, window: SamplingWindow, signal?: AbortSignal): Promise<DirtyRateReading[]> {
+      requireHost(host);
+      // One noisy reading per interval, averaged, as the traffic counters are.
+      const sumMibPerS = new Map<string, number>();
+      const ticks = Math.max(1, Math.round(window.durationMs / window.intervalMs));
+      for (let i = 0; i < ticks; i++) {
+        await clock.sleep(window.intervalMs, signal);
+        for (const vm of world.vms.values()) {
+          if (vm.host !== host || vm.state !== 'running') continue;
+          const reading = Math.max(0, vm.spec.dirtyMibPerS * (1 + inventory.simNoise * (2 * dirtyRandom() - 1)));
+          sumMibPerS.set(vm.spec.name, (sumMibPerS.get(vm.spec.name) ?? 0) + reading);
+        }
+      }
+      return [...sumMibPerS].map(([vm, sum]) => ({ vm, dirtyMibPerS: sum / ticks }));
     },
 
     migrate(request: MigrationRequest, onProgress: (p: MigrationProgress) => void, signal: AbortSignal): Promise<MigrationOutcome> {

@@ -1,8 +1,9 @@
 // The real backend: libvirt hosts reached over SSH, driven with virsh. Facts only, no policy.
-import type { CounterReading, Driver, MigrationOutcome, MigrationProgress, MigrationRequest, SamplingWindow, VmInfo } from '../driver.ts';
+import type { CounterReading, DirtyRateReading, Driver, MigrationOutcome, MigrationProgress, MigrationRequest, SamplingWindow, VmInfo } from '../driver.ts';
 import type { InventoryHost } from '../../playbook/types.ts';
 import { HostUnreachableError } from '../../errors.ts';
 import { wallClock } from '../wall-clock.ts';
+import { measureDirtyRatesOverSsh } from './dirty-rate-sampler.ts';
 import { CounterSamplerStream, readingsFromTicks, type SamplerTick } from './counter-sampler-parse.ts';
 import { counterSamplerArgv, readingsInWindow } from './counter-sampler-script.ts';
 import { defaultSshMigrationSettings, migrateOverSsh, type SshMigrationSettings } from './ssh-migrate.ts';
@@ -101,6 +102,10 @@ export function createSshDriver(hosts: InventoryHost[], log: (line: string) => v
         clearTimeout(overdue);
         signal?.removeEventListener('abort', stopSampler);
       }
+    },
+
+    measureDirtyRates(host: string, window: SamplingWindow, signal?: AbortSignal): Promise<DirtyRateReading[]> {
+      return measureDirtyRatesOverSsh(pool, clock, host, window, signal);
     },
 
     migrate(request: MigrationRequest, onProgress: (p: MigrationProgress) => void, signal: AbortSignal): Promise<MigrationOutcome> {

@@ -25,6 +25,28 @@ export function virshDomstatsInterfaces(uri: string): string[] {
   return virsh(uri, 'domstats', '--interface', '--list-running', '--raw');
 }
 
+/** Running domains' names, one a line (libvirt ≥ 0.9). */
+export function virshListRunningNames(uri: string): string[] {
+  return virsh(uri, 'list', '--name');
+}
+
+/**
+ * Starts QEMU's dirty-rate calculation (libvirt ≥ 7.2); it runs for `seconds` (1–60) in the
+ * background and `domstats --dirtyrate` reads the result. page-sampling (the default) also
+ * works under TCG; dirty-ring needs KVM.
+ */
+export function virshDomdirtyrateCalc(uri: string, domain: string, seconds: number, mode?: 'page-sampling' | 'dirty-bitmap' | 'dirty-ring'): string[] {
+  const whole = Math.min(60, Math.max(1, Math.round(seconds)));
+  const argv = virsh(uri, 'domdirtyrate-calc', domainArg(domain), '--seconds', String(whole));
+  if (mode) argv.push('--mode', mode);
+  return argv;
+}
+
+/** The last dirty-rate calculation of every running domain. */
+export function virshDomstatsDirtyrate(uri: string): string[] {
+  return virsh(uri, 'domstats', '--dirtyrate', '--list-running', '--raw');
+}
+
 export interface DomjobinfoOptions {
   /** Statistics of the last finished job instead of the running one. */
   completed?: boolean;

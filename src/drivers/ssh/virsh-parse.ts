@@ -175,6 +175,52 @@ export function parseDomstatsInterfaces(text: string): DomainNetStats[] {
   return result;
 }
 
+// ---------------------------------------------------------------- domstats --dirtyrate
+
+/** virDomainDirtyRateStatus: 0 unstarted, 1 measuring, 2 measured. */
+export interface DomainDirtyRate {
+  domain: string;
+  status: 'unstarted' | 'measuring' | 'measured';
+  /** QEMU's "MB/s" are MiB (pages × page size >> 20 per second). */
+  mibPerS?: number;
+  periodS?: number;
+  mode?: string;
+}
+
+const dirtyRateStatuses = ['unstarted', 'measuring', 'measured'] as const;
+
+/** `virsh domstats --dirtyrate --raw`: `Domain: 'NAME'` blocks of `  dirtyrate.key=value` lines. */
+export function parseDomstatsDirtyrate(text: string): DomainDirtyRate[] {
+  const result: DomainDirtyRate[] = [];
+  let current: { domain: string; fields: Map<string, string> } | undefined;
+  const flush = (): void => {
+    if (!current) return;
+    const { domain, fields } = current;
+    const num = (k: string): number | undefined => (fields.has(k) ? toNumber(fields.get(k)!, `domstats dirtyrate.${k.split('.').pop()} of ${domain}`) : undefined);
+    const status = dirtyRateStatuses[num('dirtyrate.calc_status') ?? 0] ?? 'unstarted';
+    const rate: DomainDirtyRate = { domain, status };
+    const mibPerS = num('dirtyrate.megabytes_per_second');
+    const periodS = num('dirtyrate.calc_period');
+    if (mibPerS !== undefined) rate.mibPerS = mibPerS;
+    if (periodS !== undefined) rate.periodS = periodS;
+    if (fields.has('dirtyrate.calc_mode')) rate.mode = fields.get('dirtyrate.calc_mode')!;
+    result.push(rate);
+  };
+  for (const line of lines(text)) {
+    const header = /^Domain: '(.*)'\s*$/.exec(line);
+    if (header) {
+      flush();
+      current = { domain: header[1]!, fields: new Map() };
+      continue;
+    }
+    const kv = /^\s+([\w.]+)=(.*)$/.exec(line);
+    if (kv && current) current.fields.set(kv[1]!, kv[2]!.trim());
+    else if (line.trim() !== '') throw new VirshOutputError('domstats line', line);
+  }
+  flush();
+  return result;
+}
+
 // ---------------------------------------------------------------- domjobinfo
 
 /** virDomainJobType, as `--rawstats` prints it ("Job type: 2") and as the human form names it. */

@@ -62,6 +62,7 @@ svg .empty { fill: var(--muted); }
 .timeline .attempt.failed { opacity: 0.35; }
 .timeline .attempt-hatch { fill: url(#hatch-failed); stroke: var(--fail); stroke-width: 1.2; }
 .timeline .hatch { fill: var(--fail); }
+.timeline .estimate { fill: none; stroke: #444; stroke-width: 1; stroke-dasharray: 3 2; }
 .timeline .retry-wait { stroke: #555; stroke-width: 1.5; stroke-dasharray: 2 2; }
 .timeline .fail-mark { fill: var(--fail); font-weight: 700; }
 .timeline text.status { fill: var(--muted); font-size: 11px; }

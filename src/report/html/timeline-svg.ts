@@ -19,7 +19,7 @@ const LABEL_MAX_CHARS = 18;
 
 export function renderTimelineSvg(report: RunReport): string {
   const groups = groupBySource(report);
-  const endS = Math.max(report.summary.run_time_s, ...report.migrations.map((m) => m.finished_s ?? 0), 1);
+  const endS = Math.max(report.summary.run_time_s, ...report.migrations.map((m) => Math.max(m.finished_s ?? 0, predictedEndS(m) ?? 0)), 1);
   const plotLeft = LABEL_WIDTH_PX;
   const plotWidth = WIDTH_PX - LABEL_WIDTH_PX - STATUS_WIDTH_PX;
   const x = (s: number): number => plotLeft + (Math.max(0, s) / endS) * plotWidth;
@@ -68,6 +68,12 @@ function renderRow(m: MigrationRecord, rowTopPx: number, x: (s: number) => numbe
   if (attempts.length === 0) return out.concat(statusText).join('');
 
   const segs: string[] = [`<title>${escapeHtml(barTitle(m))}</title>`];
+  const ghostEndS = predictedEndS(m);
+  if (ghostEndS !== undefined) {
+    // The plan's estimate as an outline behind the bar: where it should have ended.
+    const left = x(attempts.at(-1)!.started_s);
+    segs.push(`<rect class="estimate" x="${px(left)}" y="${px(barTop - 2)}" width="${px(Math.max(MIN_BAR_WIDTH_PX, x(ghostEndS) - left))}" height="${BAR_HEIGHT_PX + 4}" rx="2"/>`);
+  }
   for (let i = 0; i < attempts.length; i++) {
     const a = attempts[i]!;
     const left = x(a.started_s);
@@ -93,6 +99,12 @@ function renderRow(m: MigrationRecord, rowTopPx: number, x: (s: number) => numbe
   return out.join('');
 }
 
+/** Where the estimate ends: from the start of the last attempt (the one the estimate is compared with). */
+function predictedEndS(m: MigrationRecord): number | undefined {
+  const startS = m.attempts.at(-1)?.started_s ?? m.started_s;
+  return m.predicted_duration_s === undefined || startS === null ? undefined : startS + m.predicted_duration_s;
+}
+
 function statusLine(m: MigrationRecord): string {
   const tries = m.attempts.length > 1 ? `, ${m.attempts.length} attempts` : '';
   if (m.status === 'failed') return `FAILED after ${m.attempts.length} attempt${m.attempts.length === 1 ? '' : 's'}`;
@@ -104,6 +116,7 @@ function statusLine(m: MigrationRecord): string {
 function barTitle(m: MigrationRecord): string {
   const lines = [`${m.vm}: ${m.from} → ${m.to}, ${m.mode}, ${m.status}`];
   if (m.duration_s !== null) lines.push(`${formatDurationS(m.duration_s)}, ${formatBytes(m.bytes)}${m.downtime_ms !== null ? `, downtime ${m.downtime_ms.toFixed(0)} ms` : ''}`);
+  if (m.predicted_duration_s !== undefined) lines.push(`predicted ${formatDurationS(m.predicted_duration_s)} (dashed outline)`);
   for (const a of m.attempts) lines.push(`attempt ${a.attempt}: ${formatClockS(a.started_s)}–${formatClockS(a.finished_s)}${a.error ? ` failed: ${a.error}` : ''}`);
   return lines.join('\n');
 }

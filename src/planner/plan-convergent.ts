@@ -1,0 +1,124 @@
+// Never plan a migration that cannot finish. A pre-copy the time model predicts not to converge
+// within the timeout (alone, or in the plan's waves) is not chosen plain: by the playbook's
+// convergence policy its VM goes by post-copy or by pre-copy with auto-converge (a pin the
+// solver respects), or the plan is refused before anything moves. Pure.
+import { PlanInfeasibleError } from './plan-infeasible-error.ts';
+import { planMigrations } from './plan-migrations.ts';
+import { movePermittedModes } from './move-modes.ts';
+import { mibPerSecond } from './time-model.ts';
+import type { ConvergencePolicy, MoveRequest, Plan, PlanInput } from './types.ts';
+import { simulateWave } from './wave-fluid-model.ts';
+
+type Remedy = 'post-copy' | 'auto-converge';
+
+interface Remedied {
+  remedy: Remedy;
+  evidence: Evidence;
+  /** Why an earlier remedy was passed over, for people. */
+  note?: string;
+}
+
+interface Evidence {
+  durationS: number;
+  streamMbps: number;
+  /** Where the evidence comes from, for people. */
+  context: 'alone' | 'in the plan';
+}
+
+const REMEDIES: Record<ConvergencePolicy, Remedy[]> = {
+  'prefer-post-copy': ['post-copy', 'auto-converge'],
+  'auto-converge': ['auto-converge', 'post-copy'],
+  fail: [],
+};
+
+export function planConvergentMigrations(input: PlanInput): Plan {
+  const timeoutS = input.timeoutMs !== undefined && input.timeoutMs > 0 ? input.timeoutMs / 1000 : Infinity;
+  const policy = input.convergence ?? 'prefer-post-copy';
+  const remedyOf = new Map<string, Remedied>();
+  const moveByVm = new Map(input.moves.map((m) => [m.vm, m]));
+
+  /** The next remedy for this VM after its current one, or a refusal naming the facts. */
+  const escalate = (move: MoveRequest, evidence: Evidence): void => {
+    const tried = remedyOf.get(move.vm)?.remedy;
+    const ladder = REMEDIES[policy].filter((r) => usable(input, move, r));
+    let note = tried === 'auto-converge' ? 'auto-converge would not finish in time either' : undefined;
+    for (const remedy of ladder.slice(tried === undefined ? 0 : ladder.indexOf(tried) + 1)) {
+      if (remedy === 'auto-converge') {
+        const throttled = bestAloneS(withRemedies(input, new Map([[move.vm, { remedy, evidence }]])), move);
+        if (!(throttled.durationS <= timeoutS)) {
+          note = 'auto-converge would not finish in time either';
+          continue;
+        }
+      }
+      remedyOf.set(move.vm, { remedy, evidence, note });
+      return;
+    }
+    throw refusal(input, move, evidence, timeoutS, policy);
+  };
+
+  for (const move of input.moves) {
+    if (!movePermittedModes(move, input.allowedModes).includes('pre-copy') || move.pinnedMode === 'post-copy') continue;
+    const alone = bestAloneS(input, move);
+    if (!(alone.durationS <= timeoutS)) escalate(move, alone);
+  }
+  // Each round escalates at least one VM, and each VM has at most two remedies.
+  for (let round = 0; round <= 2 * input.moves.length + 1; round++) {
+    const plan = planMigrations(withRemedies(input, remedyOf));
+    const late = plan.migrations.filter((m) => m.mode === 'pre-copy' && !((m.estimatedDurationS ?? 0) <= timeoutS));
+    if (late.length === 0) return plan;
+    for (const m of late) escalate(moveByVm.get(m.vm)!, { durationS: m.estimatedDurationS ?? Infinity, streamMbps: m.predictedStreamMbps ?? 0, context: 'in the plan' });
+  }
+  throw new Error('convergence rule: no stable plan (a bug)');
+}
+
+function usable(input: PlanInput, move: MoveRequest, remedy: Remedy): boolean {
+  const permitted = movePermittedModes(move, input.allowedModes);
+  if (remedy === 'post-copy') return permitted.includes('post-copy') && move.pinnedMode !== 'pre-copy';
+  // Already throttled everywhere (constraints.auto_converge): nothing more to gain.
+  return permitted.includes('pre-copy') && move.pinnedMode !== 'post-copy' && input.autoConverge !== true;
+}
+
+/** The move's pre-copy with nothing else migrating, to its best destination. */
+function bestAloneS(input: PlanInput, move: MoveRequest): Evidence {
+  let best: Evidence = { durationS: Infinity, streamMbps: 0, context: 'alone' };
+  for (const to of move.to.filter((d) => d !== move.from)) {
+    const [e] = simulateWave(input, [{ vm: move.vm, from: move.from, to, mode: 'pre-copy', wave: 0 }], 0, [0]);
+    if (e && (e.durationS < best.durationS || (best.durationS === Infinity && e.meanRateMbps > best.streamMbps))) {
+      best = { durationS: e.durationS, streamMbps: e.meanRateMbps, context: 'alone' };
+    }
+  }
+  return best;
+}
+
+function withRemedies(input: PlanInput, remedyOf: ReadonlyMap<string, Remedied>): PlanInput {
+  if (remedyOf.size === 0) return input;
+  const policy = input.convergence ?? 'prefer-post-copy';
+  const timeout = input.timeoutMs !== undefined ? `${input.timeoutMs / 1000}s` : 'ever';
+  return {
+    ...input,
+    moves: input.moves.map((move) => {
+      const r = remedyOf.get(move.vm);
+      if (!r) return move;
+      const vm = input.vms.find((v) => v.vm === move.vm);
+      const why = `pre-copy would not converge within ${timeout} (${facts(vm?.dirtyMibPerS ?? 0, r.evidence)})${r.note ? `, ${r.note}` : ''}; convergence: ${policy}`;
+      return r.remedy === 'post-copy'
+        ? { ...move, pinnedMode: 'post-copy' as const, pinnedReason: `post-copy: ${why}` }
+        : { ...move, pinnedMode: 'pre-copy' as const, autoConverge: true, pinnedReason: `pre-copy with auto-converge: ${why}` };
+    }),
+  };
+}
+
+function facts(dirtyMibPerS: number, e: Evidence): string {
+  const stream = `${e.streamMbps.toFixed(0)} Mbps = ${mibPerSecond(e.streamMbps).toFixed(1)} MiB/s`;
+  return `it dirties ${dirtyMibPerS.toFixed(1)} MiB/s, its stream would get ${stream} ${e.context}`;
+}
+
+function refusal(input: PlanInput, move: MoveRequest, e: Evidence, timeoutS: number, policy: ConvergencePolicy): PlanInfeasibleError {
+  const vm = input.vms.find((v) => v.vm === move.vm);
+  const within = Number.isFinite(timeoutS) ? `within the ${timeoutS}s timeout` : 'ever';
+  const fix =
+    policy === 'fail'
+      ? 'set constraints.convergence to prefer-post-copy or auto-converge'
+      : 'allow post-copy for it, raise constraints.timeout, or lower its dirty rate';
+  return new PlanInfeasibleError(`VM ${move.vm}: pre-copy would not converge ${within}: ${facts(vm?.dirtyMibPerS ?? 0, e)} (convergence: ${policy}); ${fix}`, [move.from], [move.vm]);
+}

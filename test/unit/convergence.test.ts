@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ExitCode, TsmigError } from '../../src/errors.ts';
 import { loadPlaybook } from '../../src/playbook/load-playbook.ts';
+import { renderHtmlReport } from '../../src/report/html/render-html-report.ts';
 import { runSim } from '../helpers/run-sim.ts';
 import { writeTemp } from '../helpers/temp-files.ts';
 
@@ -71,4 +72,16 @@ test('post-copy denied: prefer-post-copy falls back to pre-copy with auto-conver
 
 test('post-copy denied and auto-converge too slow for the timeout: refused (exit 4)', async () => {
   await assert.rejects(runSim(loadPlaybook(writeTemp(DENIED('auto-converge', '20s')))), /VM db: pre-copy would not converge within the 20s timeout/);
+});
+
+test('the run report has predicted beside measured per migration, and the HTML timeline a dashed estimate per bar', async () => {
+  const { report } = await runSim(loadPlaybook(repoFile('playbooks/demo-sim.yml')));
+  for (const m of report.migrations) {
+    assert.ok(m.predicted_duration_s! > 0 && m.duration_s! > 0, m.vm);
+    assert.ok(Math.abs(m.predicted_duration_s! - m.duration_s!) <= 0.15 * m.duration_s!, `${m.vm}: predicted ${m.predicted_duration_s} s, took ${m.duration_s} s`);
+    assert.ok(m.predicted_stream_mbps! > 0 && m.dirty_mib_per_s! > 0, m.vm);
+  }
+  const html = renderHtmlReport(report);
+  const estimates = [...html.matchAll(/<g class="bar[^"]*" data-vm="([^"]+)"[^>]*>(?:(?!<\/g>)[\s\S])*?<rect class="estimate"/g)];
+  assert.deepEqual(estimates.map((e) => e[1]).sort(), report.migrations.map((m) => m.vm).sort());
 });

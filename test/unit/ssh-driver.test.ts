@@ -81,6 +81,24 @@ test('one sampler per host for the whole window: guest-view rates by VM, NIC cou
   for (let i = 1; i < readings.length; i++) assert.ok(readings[i]!.atMs > readings[i - 1]!.atMs);
 });
 
+test('dirty rates: domdirtyrate-calc for each running domain, then domstats --dirtyrate, MiB/s per VM', async () => {
+  const d = driver();
+  await d.connect(['hostA']);
+  const before = servers.hostA!.commands.length;
+  const rates = await d.measureDirtyRates!('hostA', { durationMs: 3000, intervalMs: 1000 });
+  await d.close();
+  assert.deepEqual(
+    rates.sort((a, b) => a.vm.localeCompare(b.vm)),
+    [
+      { vm: 'grecv', dirtyMibPerS: 16 },
+      { vm: 'gsend', dirtyMibPerS: 0 },
+    ],
+  );
+  const sent = servers.hostA!.commands.slice(before);
+  assert.ok(sent.some((c) => /domdirtyrate-calc grecv --seconds 1$/.test(c)), sent.join(' | '));
+  assert.ok(sent.some((c) => /domstats --dirtyrate --list-running --raw$/.test(c)), sent.join(' | '));
+});
+
 test('sampling a host whose libvirtd is down fails naming the host', async () => {
   const d = driver();
   await d.connect(['hostB']);

@@ -25,10 +25,12 @@ export interface FakeDomain {
   speeds?: number[];
   /** "post-copy failed": paused on the source, running but incomplete on the destination. */
   postcopyFailed?: boolean;
+  /** What `domdirtyrate-calc` measures (default 0). */
+  dirtyMibPerS?: number;
 }
 
 export const gsend: FakeDomain = { name: 'gsend', state: 'running', memoryKib: 196608, vcpus: 1, mac: '52:54:00:00:00:11', vnet: 'vnet3', txBps: 1_733_000, rxBps: 40_900, bootMs: 0, persistent: false };
-export const grecv: FakeDomain = { name: 'grecv', state: 'running', memoryKib: 262144, vcpus: 1, mac: '52:54:00:00:00:12', vnet: 'vnet2', txBps: 40_900, rxBps: 1_733_000, bootMs: 0, persistent: false };
+export const grecv: FakeDomain = { name: 'grecv', state: 'running', memoryKib: 262144, vcpus: 1, mac: '52:54:00:00:00:12', vnet: 'vnet2', txBps: 40_900, rxBps: 1_733_000, bootMs: 0, persistent: false, dirtyMibPerS: 16 };
 
 export interface FakeLab {
   servers: Record<'hostA' | 'hostB', TestSshServer>;

@@ -16,8 +16,7 @@ import {
   virshMigratePostcopyResume,
   virshPostcopySwitchLoop,
   precopyHoldMibPerS,
-  virshMigrateSetMaxDowntime,
-} from '../../src/drivers/ssh/virsh-argv.ts';
+  virshMigrateSetMaxDowntime, virshDomdirtyrateCalc, virshDomstatsDirtyrate, virshListRunningNames } from '../../src/drivers/ssh/virsh-argv.ts';
 import { commandLine } from '../../src/drivers/ssh/shell-quote.ts';
 
 const uri = 'qemu:///system';
@@ -116,4 +115,13 @@ test('domain names are data: quoted, and a leading dash is refused rather than r
   assert.equal(commandLine(virshDominfo(uri, "vm; rm -rf /")), "virsh -c qemu:///system dominfo 'vm; rm -rf /'");
   assert.throws(() => virshDominfo(uri, '--all'), /unusable domain name/);
   assert.throws(() => virshMigrate(uri, dest, { ...base, vm: '' }), /unusable domain name/);
+});
+
+test('dirty rates: a calculation per domain (1-60 s, mode optional), then one domstats for all', () => {
+  assert.deepEqual(virshListRunningNames(uri), ['virsh', '-c', uri, 'list', '--name']);
+  assert.deepEqual(virshDomdirtyrateCalc(uri, 'grecv', 1), ['virsh', '-c', uri, 'domdirtyrate-calc', 'grecv', '--seconds', '1']);
+  assert.deepEqual(virshDomdirtyrateCalc(uri, 'grecv', 300, 'dirty-bitmap'), ['virsh', '-c', uri, 'domdirtyrate-calc', 'grecv', '--seconds', '60', '--mode', 'dirty-bitmap']);
+  assert.deepEqual(virshDomdirtyrateCalc(uri, 'grecv', 0.2), ['virsh', '-c', uri, 'domdirtyrate-calc', 'grecv', '--seconds', '1']);
+  assert.throws(() => virshDomdirtyrateCalc(uri, '--all', 1), /unusable domain name/);
+  assert.deepEqual(virshDomstatsDirtyrate(uri), ['virsh', '-c', uri, 'domstats', '--dirtyrate', '--list-running', '--raw']);
 });

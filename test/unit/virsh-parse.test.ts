@@ -7,6 +7,7 @@ import {
   parseDominfo,
   parseDomjobinfoRaw,
   parseDomainEventLines,
+  parseDomstatsDirtyrate,
   parseDomstatsInterfaces,
   parseJobCompletedEvents,
   postcopySwitchEvent,
@@ -294,4 +295,15 @@ test('migrate --verbose stderr of a post-copy cut by a link loss: the error afte
   assert.match(stderr, /%\]error: /, 'the captured form this test is about');
   assert.equal(virshErrorLines(stderr), 'internal error: connection closed due to keepalive timeout');
   assert.equal(parseMigrateProgressPercents(stderr).at(-1), 8);
+});
+
+test('domstats --dirtyrate (libvirt\'s documented format): measured rates in MiB/s, unstarted and measuring without one', () => {
+  assert.deepEqual(parseDomstatsDirtyrate(fixture('domstats-dirtyrate-documented.txt')), [
+    { domain: 'gsend', status: 'measured', mibPerS: 0, periodS: 1, mode: 'page-sampling' },
+    { domain: 'grecv', status: 'measured', mibPerS: 17, periodS: 1, mode: 'page-sampling' },
+    { domain: 'idle', status: 'unstarted' },
+    { domain: 'busy', status: 'measuring', periodS: 1 },
+  ]);
+  assert.throws(() => parseDomstatsDirtyrate("Domain: 'x'\n  dirtyrate.megabytes_per_second=fast\n"), VirshOutputError);
+  assert.throws(() => parseDomstatsDirtyrate('error: command domstats --dirtyrate not supported\n'), VirshOutputError);
 });

@@ -41,8 +41,8 @@ interface Stream {
   stuck: boolean;
 }
 
-/** Events before the model gives up on a wave (a safety net: stuck streams end it sooner). */
-const MAX_EVENTS = 20_000;
+/** Events per stream before the model gives up on a wave (a safety net: stuck streams end it sooner). */
+const MAX_EVENTS_PER_STREAM = 2_000;
 const HORIZON_S = 7 * 24 * 3600;
 
 /** Estimates of the migrations `inWave` (indices into `migrations`) of wave `wave`, same order. */
@@ -119,13 +119,18 @@ export function simulateWave(input: PlanInput, migrations: readonly TimedMigrati
     return rates;
   };
 
+  /** Rates change only when a stream starts or ends or a VM changes host, not with each round. */
+  let rates: Float64Array = new Float64Array(streams.length);
+  let ratesStale = true;
   const enter = (s: Stream, phase: Phase, mib: number): void => {
+    if (phase !== 'pre-copy' || s.phase !== 'pre-copy') ratesStale = true;
     s.phase = phase;
     s.remainingMib = mib;
     s.stepMib = mib;
   };
   const finish = (s: Stream, k: number, nowS: number): void => {
     s.phase = 'done';
+    ratesStale = true;
     s.finishedS = nowS;
     vmHost[k] = moving[k]!.to;
   };
@@ -159,11 +164,15 @@ export function simulateWave(input: PlanInput, migrations: readonly TimedMigrati
   };
 
   let nowS = 0;
-  for (let events = 0; events < MAX_EVENTS && nowS < HORIZON_S; events++) {
+  const maxEvents = MAX_EVENTS_PER_STREAM * Math.max(1, streams.length);
+  for (let events = 0; events < maxEvents && nowS < HORIZON_S; events++) {
     const open = streams.filter((s) => s.phase !== 'done');
     if (open.length === 0) break;
     if (open.every((s) => s.stuck)) break;
-    const rates = ratesMbps();
+    if (ratesStale) {
+      rates = ratesMbps();
+      ratesStale = false;
+    }
     let dtS = Infinity;
     streams.forEach((s, k) => {
       if (s.phase === 'setup') dtS = Math.min(dtS, Math.max(0, MIGRATION_SETUP_S - nowS));

@@ -36,7 +36,7 @@ constraints: { max_parallel: ${pick(1, 4)}, max_downtime: 300ms, timeout: 30m, r
 `;
 }
 
-test('over 50 random simulated drains the estimate is within 10 % (median) and 25 % (max) of the simulated time', async () => {
+test('over 50 random simulated drains the estimate is within 10 % (median) and 25 % (max) of the simulated time', async (t) => {
   const errors: number[] = [];
   for (let seed = 1; seed <= 50; seed++) {
     const { report } = await runSim(loadPlaybook(writeTemp(randomDrain(seed))));
@@ -48,6 +48,7 @@ test('over 50 random simulated drains the estimate is within 10 % (median) and 2
   errors.sort((a, b) => a - b);
   const median = errors[errors.length >> 1]!;
   const max = errors.at(-1)!;
+  t.diagnostic(`estimate vs simulated over 50 drains: median ${(100 * median).toFixed(2)} %, max ${(100 * max).toFixed(2)} %`);
   assert.ok(median <= 0.1, `median error ${(100 * median).toFixed(1)} %`);
   assert.ok(max <= 0.25, `max error ${(100 * max).toFixed(1)} %`);
 });

@@ -307,3 +307,15 @@ test('domstats --dirtyrate (libvirt\'s documented format): measured rates in MiB
   assert.throws(() => parseDomstatsDirtyrate("Domain: 'x'\n  dirtyrate.megabytes_per_second=fast\n"), VirshOutputError);
   assert.throws(() => parseDomstatsDirtyrate('error: command domstats --dirtyrate not supported\n'), VirshOutputError);
 });
+
+test('domstats --dirtyrate captured on the lab (TCG): page-sampling and dirty-bitmap results, a domain never calculated', () => {
+  assert.deepEqual(parseDomstatsDirtyrate(fixture('domstats-dirtyrate-page-sampling-grecv.txt')), [
+    { domain: 'grecv', status: 'measured', mibPerS: 4, periodS: 1, mode: 'page-sampling' },
+  ]);
+  assert.deepEqual(parseDomstatsDirtyrate(fixture('domstats-dirtyrate-dirty-bitmap-grecv.txt')), [
+    { domain: 'grecv', status: 'measured', mibPerS: 0, periodS: 1, mode: 'dirty-bitmap' },
+  ]);
+  const series = parseDomstatsDirtyrate(fixture('domstats-dirtyrate-list-running-series.txt'));
+  assert.equal(series.length, 10);
+  assert.deepEqual(series[1], { domain: 'gsend', status: 'unstarted', periodS: 0, mode: 'page-sampling' });
+});

@@ -154,7 +154,7 @@ test('post-copy: switched with migrate-postcopy, final stats from the source job
   assert.deepEqual(hostB.map((v) => [v.name, v.state]), [['grecv', 'running']]);
   assert.deepEqual(readDomain('hostB', 'grecv')!.migrateArgs, ['--live', '--verbose', '--postcopy', '--bandwidth', '1', 'grecv', 'qemu+ssh://hostB/system']);
   const switcher = servers.hostA!.commands.findLast((c) => c.includes('migrate-postcopy'));
-  assert.ok(switcher?.endsWith(' sh qemu:///system grecv 0.050 immediate 1200 1048576 1'), switcher);
+  assert.ok(switcher?.endsWith(' sh qemu:///system grecv 0.050 immediate 1200 1048576 1 gave-up requested switched'), switcher);
   assert.ok(log.some((l) => /switched to post-copy after \d+ ms/.test(l)));
 });
 
@@ -169,7 +169,7 @@ test('post-copy after the first pass: switched once the job reports iteration 2'
   assert.ok(outcome.switchedAtMs - outcome.startedMs >= migrateMs / 3, `switched after ${outcome.switchedAtMs - outcome.startedMs} ms`);
   assert.equal(iterations[0], 1);
   const switcher = servers.hostA!.commands.findLast((c) => c.includes('migrate-postcopy'));
-  assert.ok(switcher?.endsWith(' sh qemu:///system grecv 0.050 after-first-pass 1200 1048576 1'), switcher);
+  assert.ok(switcher?.endsWith(' sh qemu:///system grecv 0.050 after-first-pass 1200 1048576 1 gave-up requested switched'), switcher);
   assert.deepEqual(readDomain('hostB', 'grecv')!.speeds, [1], 'pre-copy held at 1 MiB/s once the first pass was done');
 });
 

@@ -61,15 +61,15 @@ test('post-copy enables --postcopy (the switch is migrate-postcopy); an immediat
 
 test('post-copy switch loop on the host: inputs as arguments, never in the script', () => {
   const now = virshPostcopySwitchLoop(uri, 'grecv', { retryMs: 100, afterFirstPass: false, maxTries: 600, restoreMibPerS: 0 });
-  assert.deepEqual([now[0], now[1], ...now.slice(3)], ['sh', '-c', 'sh', uri, 'grecv', '0.100', 'immediate', '600', '1048576', '1']);
+  assert.deepEqual([now[0], now[1], ...now.slice(3)], ['sh', '-c', 'sh', uri, 'grecv', '0.100', 'immediate', '600', '1048576', '1', 'gave-up', 'requested', 'switched']);
   const later = virshPostcopySwitchLoop(uri, 'grecv', { retryMs: 250, afterFirstPass: true, maxTries: 40, restoreMibPerS: 7 });
-  assert.deepEqual(later.slice(3), ['sh', uri, 'grecv', '0.250', 'after-first-pass', '40', '7', '1']);
+  assert.deepEqual(later.slice(3), ['sh', uri, 'grecv', '0.250', 'after-first-pass', '40', '7', '1', 'gave-up', 'requested', 'switched']);
   assert.ok(!now[2]!.includes('grecv'));
   assert.match(now[2]!, /migrate-setspeed "\$2" "\$7"/, 'holds pre-copy once the first pass is done');
   assert.match(now[2]!, /until virsh -c "\$1" migrate-postcopy "\$2" 2>\/dev\/null; do\n/);
-  assert.match(now[2]!, /echo requested\n/);
+  assert.match(now[2]!, /echo "\$9"\n/, 'its words are arguments too (postcopy-switch-words.ts)');
   assert.match(now[2]!, /domstate "\$2" --reason/);
-  assert.match(now[2]!, /\*post-copy\*\) echo switched; exit 0 ;;/);
+  assert.match(now[2]!, /\*post-copy\*\) echo "\$\{10\}"; exit 0 ;;/);
 });
 
 test('every constraint mapped to its libvirt option', () => {

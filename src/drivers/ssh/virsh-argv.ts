@@ -1,6 +1,7 @@
 // Every virsh invocation tsmig runs, as argv arrays (quoted later by shell-quote.ts, nowhere else).
 // Options are the ones libvirt 9.0's virsh accepts (see `virsh migrate --help` / virsh(1)).
 import type { MigrationRequest } from '../driver.ts';
+import { switchLoopWords } from './postcopy-switch-words.ts';
 
 /** virsh reads a leading `-` as an option, so such a domain name would be misread. */
 function domainArg(domain: string): string {
@@ -143,7 +144,8 @@ export interface PostcopySwitchLoopOptions {
  * hold pre-copy at precopyHoldMibPerS; then retry `migrate-postcopy` every retryMs until QEMU
  * accepts it (it refuses until its migration has started) and print "requested"; then print
  * "switched" once the source domain is "paused (post-copy)" (the lifecycle event "Suspended
- * Post-copy" says the same). Wrap in untilInputEnds so that ending our input stops it.
+ * Post-copy" says the same). The words, one per line, are postcopy-switch-words.ts's, passed in
+ * as arguments. Wrap in untilInputEnds so that ending our input stops it.
  */
 export function virshPostcopySwitchLoop(uri: string, domain: string, options: PostcopySwitchLoopOptions): string[] {
   const script = [
@@ -154,15 +156,15 @@ export function virshPostcopySwitchLoop(uri: string, domain: string, options: Po
     'n=0',
     'until virsh -c "$1" migrate-postcopy "$2" 2>/dev/null; do',
     '  n=$((n + 1))',
-    '  if [ "$n" -ge "$5" ]; then virsh -c "$1" migrate-setspeed "$2" "$6" >/dev/null; echo gave-up; exit 1; fi',
+    '  if [ "$n" -ge "$5" ]; then virsh -c "$1" migrate-setspeed "$2" "$6" >/dev/null; echo "$8"; exit 1; fi',
     '  sleep "$3"',
     'done',
-    'echo requested',
+    'echo "$9"',
     // The switch itself: the source domain shows "paused (post-copy)" (unless pre-copy ended first).
     'n=0',
     'while [ "$n" -lt "$5" ]; do',
     '  st=$(virsh -c "$1" domstate "$2" --reason 2>/dev/null) || exit 0',
-    '  case "$st" in *post-copy*) echo switched; exit 0 ;; esac',
+    '  case "$st" in *post-copy*) echo "${10}"; exit 0 ;; esac',
     '  n=$((n + 1))',
     '  sleep "$3"',
     'done',
@@ -173,6 +175,9 @@ export function virshPostcopySwitchLoop(uri: string, domain: string, options: Po
     String(options.maxTries),
     String(options.restoreMibPerS > 0 ? options.restoreMibPerS : unlimitedMibPerS),
     String(precopyHoldMibPerS),
+    switchLoopWords.gaveUp,
+    switchLoopWords.requested,
+    switchLoopWords.switched,
   ];
 }
 

@@ -1,0 +1,70 @@
+// Progress of the running job, from domjobinfo on the source, one poll at a time; the first poll
+// that finds the job running also sets its max downtime (libvirt 9.0's migrate has no option
+// for it, and the job must exist first).
+import type { MigrationProgress, MigrationRequest } from '../driver.ts';
+import type { MigrationEnds, SshMigrationContext } from './ssh-migration-context.ts';
+import { virshDomjobinfo, virshMigrateSetMaxDowntime } from './virsh-argv.ts';
+import { parseDomjobinfoRaw, virshErrorLines, type MigrationJobStats } from './virsh-parse.ts';
+
+export function readStats(stdout: string): MigrationJobStats | undefined {
+  try {
+    return parseDomjobinfoRaw(stdout);
+  } catch {
+    return undefined;
+  }
+}
+
+function isActiveJob(stats: MigrationJobStats): boolean {
+  return stats.jobType === 'unbounded' || stats.jobType === 'bounded';
+}
+
+export function progressOf(vm: string, stats: MigrationJobStats, switched: boolean): MigrationProgress {
+  const total = stats.memoryTotalBytes ?? 0;
+  return {
+    vm,
+    phase: switched ? 'post-copy' : total > 0 ? 'pre-copy' : 'setup',
+    memoryTotalBytes: total,
+    memoryRemainingBytes: stats.memoryRemainingBytes ?? total,
+    transferredBytes: stats.dataProcessedBytes ?? stats.memoryProcessedBytes ?? 0,
+    rateMbps: ((stats.memoryBytesPerS ?? 0) * 8) / 1e6,
+    iteration: stats.memoryIteration ?? 0,
+  };
+}
+
+export class ProgressPoller {
+  private maxDowntimeSet: boolean;
+
+  constructor(
+    private readonly ctx: SshMigrationContext,
+    private readonly ends: MigrationEnds,
+    private readonly request: MigrationRequest,
+    private readonly onProgress: (p: MigrationProgress) => void,
+  ) {
+    this.maxDowntimeSet = request.maxDowntimeMs <= 0;
+  }
+
+  /**
+   * One poll; 'ended' when virsh migrate ended before the answer came: each exec costs a few
+   * hundred ms on a busy host, and the end of the migration must not wait for it.
+   */
+  async poll(migrateEnded: Promise<unknown>, switched: () => boolean): Promise<'polled' | 'ended'> {
+    const { pool, log } = this.ctx;
+    const { source, sourceUri, vm, tag } = this.ends;
+    const job = await Promise.race([pool.exec(source.name, virshDomjobinfo(sourceUri, vm)), migrateEnded.then(() => undefined)]);
+    if (!job) return 'ended';
+    if (job.exitCode !== 0) return 'polled'; // the source domain vanishes around the end (test/lab/README.md)
+    const stats = readStats(job.stdout);
+    if (!stats || !isActiveJob(stats)) return 'polled';
+    try {
+      this.onProgress(progressOf(vm, stats, switched()));
+    } catch (error) {
+      log(`progress listener failed: ${(error as Error).message}`);
+    }
+    if (!this.maxDowntimeSet) {
+      this.maxDowntimeSet = true;
+      const r = await pool.exec(source.name, virshMigrateSetMaxDowntime(sourceUri, vm, this.request.maxDowntimeMs));
+      if (r.exitCode !== 0) log(`${tag}: migrate-setmaxdowntime ${this.request.maxDowntimeMs}: ${virshErrorLines(r.stderr) || `exit ${r.exitCode}`}`);
+    }
+    return 'polled';
+  }
+}

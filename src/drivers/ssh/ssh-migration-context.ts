@@ -1,0 +1,58 @@
+// What every part of a migration over SSH shares: the pool, the clock, the log, the settings,
+// and the two ends of this migration.
+import type { Clock, MigrationRequest } from '../driver.ts';
+import type { InventoryHost } from '../../playbook/types.ts';
+import type { SshPool } from './ssh-pool.ts';
+import { migrationDestinationUri } from './virsh-argv.ts';
+
+export interface SshMigrationSettings {
+  /** domjobinfo polling on the source while the migration runs. */
+  progressPollMs: number;
+  /** How often the source checks for the moment to switch to post-copy, and retries the switch. */
+  switchRetryMs: number;
+  /** After this long without an accepted switch the source stops trying (a held pre-copy is released). */
+  switchGiveUpMs: number;
+  /** How long to wait for the job-completed event after `virsh migrate` returned. */
+  finalEventWaitMs: number;
+  /** How long the destination may take to show the domain running after `virsh migrate` returned. */
+  verifyWaitMs: number;
+}
+
+export const defaultSshMigrationSettings: SshMigrationSettings = {
+  progressPollMs: 1000,
+  switchRetryMs: 100,
+  switchGiveUpMs: 60_000,
+  finalEventWaitMs: 3000,
+  verifyWaitMs: 5000,
+};
+
+export interface SshMigrationContext {
+  pool: SshPool;
+  clock: Clock;
+  log: (line: string) => void;
+  settings: SshMigrationSettings;
+}
+
+/** The two hosts of one migration, with the URIs virsh needs and the tag its log lines carry. */
+export interface MigrationEnds {
+  vm: string;
+  source: InventoryHost;
+  destination: InventoryHost;
+  sourceUri: string;
+  /** Where `virsh migrate` on the source sends the VM (qemu+ssh to the migration address). */
+  destinationUri: string;
+  tag: string;
+}
+
+export function migrationEnds(ctx: SshMigrationContext, request: MigrationRequest, resume: boolean): MigrationEnds {
+  const source = ctx.pool.host(request.from);
+  const destination = ctx.pool.host(request.to);
+  return {
+    vm: request.vm,
+    source,
+    destination,
+    sourceUri: source.libvirtUri,
+    destinationUri: migrationDestinationUri(destination.migrationAddress, destination.libvirtUri),
+    tag: `${request.vm} ${source.name}→${destination.name} (attempt ${request.attempt}${resume ? ', post-copy resume' : ''})`,
+  };
+}

@@ -74,6 +74,20 @@ export interface MigrationOutcome {
   downtimeMs: number;
   /** Post-copy: when the VM started running on the destination. */
   switchedAtMs?: number;
+  /** Wall time of the driver's steps of this migration, where the driver times them. */
+  phasesMs?: MigrationPhasesMs;
+}
+
+/** One migration's steps, in order: what tsmig adds around `virsh migrate` is all but `migrateMs`. */
+export interface MigrationPhasesMs {
+  /** Checks before the migration (where the VM is, before a post-copy resume). */
+  prechecksMs: number;
+  /** Opening what watches the migration on the source (its event monitor's channel). */
+  connectMs: number;
+  /** The migration itself (`virsh migrate`): startedMs to finishedMs. */
+  migrateMs: number;
+  /** Where the VM runs now and its final statistics, read on both hosts. */
+  postchecksMs: number;
 }
 
 /**

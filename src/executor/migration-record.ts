@@ -11,6 +11,14 @@ export interface AttemptRecord {
   error?: string;
 }
 
+export interface MigrationPhasesS {
+  connect: number;
+  prechecks: number;
+  migrate: number;
+  postchecks: number;
+  verify?: number;
+}
+
 export interface MigrationRecord {
   vm: string;
   from: string;
@@ -39,6 +47,12 @@ export interface MigrationRecord {
   dirty_mib_per_s?: number;
   /** Ran as pre-copy with auto-converge. */
   auto_converge?: boolean;
+  /**
+   * Wall time of each step of the migration's successful attempt (drivers that time them):
+   * connect, prechecks, migrate (= duration_s), postchecks, and the run's placement check
+   * (verify, once for all VMs, without its settle wait).
+   */
+  phases_s?: MigrationPhasesS;
   /** Sampled progress: seconds since run start, bytes transferred, rate. */
   progress?: Array<{ at_s: number; transferred_bytes: number; rate_mbps: number }>;
 }

@@ -1,6 +1,6 @@
 // Executes a plan: wave after wave, each migration with a timeout and retries with delay.
 // Policy lives here (when to retry, when to give up); the driver only migrates and reports facts.
-import { MigrationAbortReason, type Driver } from '../drivers/driver.ts';
+import { MigrationAbortReason, type Driver, type MigrationPhasesMs } from '../drivers/driver.ts';
 import { MigrationFailedError, TsmigError } from '../errors.ts';
 import type { PlannedMigration, Plan } from '../planner/types.ts';
 import type { Constraints } from '../playbook/types.ts';
@@ -84,6 +84,7 @@ async function migrateWithRetries(m: PlannedMigration, ctx: ExecutionContext): P
         downtime_ms: round3(outcome.downtimeMs),
         retries: attempt - 1,
         attempts,
+        ...(outcome.phasesMs ? { phases_s: phasesS(outcome.phasesMs) } : {}),
         progress,
       };
       events.emit({ type: 'migration-end', record });
@@ -122,6 +123,10 @@ async function migrateWithRetries(m: PlannedMigration, ctx: ExecutionContext): P
     }
   }
   throw new Error('unreachable: the last attempt always returns');
+}
+
+function phasesS(p: MigrationPhasesMs): NonNullable<MigrationRecord['phases_s']> {
+  return { connect: round3(p.connectMs / 1000), prechecks: round3(p.prechecksMs / 1000), migrate: round3(p.migrateMs / 1000), postchecks: round3(p.postchecksMs / 1000) };
 }
 
 function asMigrationFailure(vm: string, error: unknown): MigrationFailedError {

@@ -159,7 +159,11 @@ async function verifyPlacement(driver: Driver, hosts: string[], records: Migrati
   const lastFinishedMs = Math.max(runStartMs, ...records.map((r) => runStartMs + (r.finished_s ?? 0) * 1000));
   const settleMs = lastFinishedMs + VERIFY_SETTLE_MS - driver.clock.nowMs();
   if (records.some((r) => r.status === 'changed') && settleMs > 0) await driver.clock.sleep(settleMs);
+  const checkStartMs = driver.clock.nowMs();
   const where = locateVms(await listAll(driver, hosts));
+  // One check for all VMs: each timed migration gets its time as its verify step.
+  const verifyS = Math.round(driver.clock.nowMs() - checkStartMs) / 1000;
+  for (const r of records) if (r.phases_s) r.phases_s.verify = verifyS;
   const placement: Record<string, string[]> = {};
   for (const r of records) {
     const on = where.get(r.vm) ?? [];

@@ -2,7 +2,7 @@
 // the source's events, the post-copy switch loop, progress polled on the source and aborts
 // answered by the migration's state; then the conclusion checks with `virsh list --all` on both
 // hosts where the VM really is.
-import type { MigrationOutcome, MigrationProgress, MigrationRequest } from '../driver.ts';
+import type { MigrationOutcome, MigrationPhasesMs, MigrationProgress, MigrationRequest } from '../driver.ts';
 import { MigrationFailedError } from '../../errors.ts';
 import { answerAbort, reasonText } from './abort-policy.ts';
 import { concludeMigration, listBothHosts, outcome } from './migration-conclusion.ts';
@@ -33,6 +33,7 @@ export async function migrateOverSsh(
   const ends = migrationEnds(ctx, request, resume);
   const { vm, source, destination, tag } = ends;
   if (signal.aborted) throw new MigrationFailedError(vm, `not started: ${reasonText(signal)}`, 'source');
+  const enteredMs = clock.nowMs();
 
   if (resume) {
     const [src, dst] = await listBothHosts(ctx, ends);
@@ -44,7 +45,8 @@ export async function migrateOverSsh(
   }
 
   const machine = new MigrationStateMachine(() => clock.nowMs());
-  let startedMs = clock.nowMs();
+  const connectingMs = clock.nowMs();
+  let startedMs = connectingMs;
   const markSwitched = (how: string): void => {
     if (machine.switchedAtMs !== undefined) return;
     machine.fire('switched');
@@ -92,7 +94,7 @@ export async function migrateOverSsh(
     await stopSwitching();
     machine.fire('migrate-ended');
     const finishedMs = clock.nowMs();
-    return await concludeMigration(ctx, ends, {
+    const concluded = await concludeMigration(ctx, ends, {
       request,
       resume,
       machine,
@@ -103,8 +105,21 @@ export async function migrateOverSsh(
       eventText: () => events.text(),
       signal,
     });
+    const phasesMs: MigrationPhasesMs = {
+      prechecksMs: connectingMs - enteredMs,
+      connectMs: startedMs - connectingMs,
+      migrateMs: finishedMs - startedMs,
+      postchecksMs: clock.nowMs() - finishedMs,
+    };
+    log(`${tag}: ${phasesText(phasesMs)}`);
+    return { ...concluded, phasesMs };
   } finally {
     signal.removeEventListener('abort', onAbort);
     await Promise.all([events.stop(), stopSwitching()]);
   }
+}
+
+function phasesText(p: MigrationPhasesMs): string {
+  const s = (ms: number): string => `${(ms / 1000).toFixed(3)} s`;
+  return `phases: prechecks ${s(p.prechecksMs)}, connect ${s(p.connectMs)}, migrate ${s(p.migrateMs)}, postchecks ${s(p.postchecksMs)}`;
 }

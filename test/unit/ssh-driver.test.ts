@@ -136,6 +136,11 @@ test('pre-copy: virsh migrate on the source with the constraints, progress, fina
   assert.match(sentA, /^virsh -c qemu:\/\/\/system migrate --live --verbose --bandwidth 7 --auto-converge gsend qemu\+ssh:\/\/hostB\/system$/m);
   assert.match(sentA, /virsh -c qemu:\/\/\/system event --domain gsend --all --loop --timestamp/);
   assert.ok(log.some((l) => l.includes('gsend hostA→hostB (attempt 1): hostA$ virsh -c qemu:///system migrate')));
+  // Each step timed: the migration is exactly startedMs → finishedMs, the rest is what tsmig adds.
+  const phases = outcome.phasesMs!;
+  assert.equal(phases.migrateMs, outcome.finishedMs - outcome.startedMs);
+  assert.ok(phases.prechecksMs >= 0 && phases.connectMs >= 0 && phases.postchecksMs > 0, JSON.stringify(phases));
+  assert.ok(log.some((l) => /^gsend hostA→hostB \(attempt 1\): phases: prechecks \d+\.\d{3} s, connect \d+\.\d{3} s, migrate \d+\.\d{3} s, postchecks \d+\.\d{3} s$/.test(l)), log.join('\n'));
 });
 
 test('post-copy: switched with migrate-postcopy, final stats from the source job-completed event', async () => {

@@ -184,7 +184,7 @@ test('the event monitor sees a switch event cut between chunks once, and keeps w
   const other = "2026-11-25 05:38:41.500+0000: event 'lifecycle' for domain 'gsend': Suspended Post-copy (not this one)\n";
   const ctx = context(chunkPool([line.slice(0, 40), line.slice(40, 70), line.slice(70), other.slice(0, 20)]));
   let seen = 0;
-  const monitor = await startSourceEventMonitor(ctx, migrationEnds(ctx, request, false), () => seen++);
+  const monitor = await startSourceEventMonitor(ctx, migrationEnds(ctx, request, false), () => seen++, { waitForOpen: true });
   await monitor.stop();
   assert.equal(seen, 1);
   assert.equal(monitor.text(), `${line}${other.slice(0, 20)}\n`, 'the cut last line is kept once the stream ends');

@@ -161,3 +161,24 @@ test('an interrupt before a wave starts skips it; the VMs stay on their source',
   assert.equal(report.summary.skipped, 1);
   for (const m of report.migrations) assert.equal(report.placement[m.vm]?.length, 1, `${m.vm} runs on exactly one host`);
 });
+
+test("a driver's per-phase timings land in the run report as phases_s, with the run's placement check as verify", async () => {
+  const playbook = loadPlaybook(repoFile('playbooks/seed-netperf-sim.yml'));
+  const sim = createSimDriver(playbook.inventory);
+  // The simulator times no phases: a driver that does reports them beside its outcome.
+  const timed = Object.assign(Object.create(sim) as typeof sim, {
+    migrate: async (...args: Parameters<typeof sim.migrate>) => ({
+      ...(await sim.migrate(...args)),
+      phasesMs: { prechecksMs: 0, connectMs: 12, migrateMs: 3456, postchecksMs: 789 },
+    }),
+  });
+  const { report } = await runSim(playbook, {}, timed);
+  assert.ok(report.migrations.length > 0);
+  for (const m of report.migrations) {
+    const { verify, ...driverPhases } = m.phases_s!;
+    assert.deepEqual(driverPhases, { connect: 0.012, prechecks: 0, migrate: 3.456, postchecks: 0.789 });
+    assert.ok(typeof verify === 'number' && verify >= 0, `verify ${verify}`);
+  }
+  const plain = await runSim(playbook);
+  assert.ok(plain.report.migrations.every((m) => m.phases_s === undefined), 'no phases from a driver that times none');
+});

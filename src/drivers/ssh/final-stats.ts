@@ -1,7 +1,7 @@
-// Final statistics of a finished migration, from where libvirt 9.0 keeps them
-// (test/lab/README.md): after pre-copy the destination's --completed; after post-copy of a
-// transient domain only the source's job-completed event; a persistent source keeps them for
-// --completed --keep-completed.
+// Final statistics of a finished migration, from where libvirt keeps them (test/lab/README.md):
+// the source's job-completed event (if the monitor caught it); after pre-copy the destination's
+// --completed; after post-copy of a transient domain only that event; a persistent source keeps
+// them for --completed --keep-completed.
 import type { MigrationRequest } from '../driver.ts';
 import type { MigrationEnds, SshMigrationContext } from './ssh-migration-context.ts';
 import { readStats } from './progress-poller.ts';
@@ -21,7 +21,8 @@ export async function finalStats(
     const deadline = clock.nowMs() + waitMs;
     for (;;) {
       const event = parseJobCompletedEvents(eventText()).filter((e) => e.domain === request.vm).at(-1);
-      if (event) return event.stats;
+      // Whole lines only reach the text, but an event may still be arriving: wait for what we use.
+      if (event && event.stats.downtimeMs !== undefined && event.stats.dataProcessedBytes !== undefined) return event.stats;
       if (clock.nowMs() >= deadline) return undefined;
       await clock.sleep(100);
     }
@@ -31,9 +32,11 @@ export async function finalStats(
     const stats = r.exitCode === 0 ? readStats(r.stdout) : undefined;
     return stats?.jobType === 'completed' ? stats : undefined;
   };
+  // The event, when it is already in, costs no virsh call on a host that may be busy: it holds the
+  // same completed statistics (the destination's, sent back to the source at the end).
   const sources: Array<() => Promise<MigrationJobStats | undefined>> = switched
     ? [() => fromEvent(ctx.settings.finalEventWaitMs), () => completed(source.name, source.libvirtUri), () => completed(destination.name, destination.libvirtUri)]
-    : [() => completed(destination.name, destination.libvirtUri), () => fromEvent(ctx.settings.finalEventWaitMs), () => completed(source.name, source.libvirtUri)];
+    : [() => fromEvent(0), () => completed(destination.name, destination.libvirtUri), () => fromEvent(ctx.settings.finalEventWaitMs), () => completed(source.name, source.libvirtUri)];
   for (const read of sources) {
     const stats = await read();
     if (stats) return stats;

@@ -16,11 +16,16 @@ export interface SourceEventMonitor {
   stop(): Promise<void>;
 }
 
-/** Starts the monitor; resolves once its channel is open (or after openWaitMs). */
+/**
+ * Starts the monitor; with waitForOpen, resolves once its channel is open (or after openWaitMs).
+ * A pre-copy need not wait: its final statistics are read on the destination first, and the
+ * round-trip would be added to every migration.
+ */
 export async function startSourceEventMonitor(
   ctx: SshMigrationContext,
   ends: MigrationEnds,
   onSwitchEvent: () => void,
+  options: { waitForOpen: boolean },
 ): Promise<SourceEventMonitor> {
   const { pool, clock, log } = ctx;
   const { vm, tag } = ends;
@@ -46,7 +51,7 @@ export async function startSourceEventMonitor(
       log(`${tag}: event monitor failed: ${error.message}`);
       opened();
     });
-  await Promise.race([open, clock.sleep(openWaitMs)]);
+  if (options.waitForOpen) await Promise.race([open, clock.sleep(openWaitMs)]);
   return {
     text: () => text,
     stop: async () => {

@@ -52,7 +52,8 @@ export async function migrateOverSsh(
     machine.fire('switched');
     log(`${tag}: switched to post-copy after ${machine.switchedAtMs! - startedMs} ms (${how})`);
   };
-  const events = await startSourceEventMonitor(ctx, ends, () => markSwitched('lifecycle event'));
+  // Only a post-copy needs its events from the first moment: the switch is one of them.
+  const events = await startSourceEventMonitor(ctx, ends, () => markSwitched('lifecycle event'), { waitForOpen: request.mode === 'post-copy' || resume });
 
   startedMs = clock.nowMs();
   machine.fire(resume ? 'resume-started' : 'migrate-started');
@@ -105,6 +106,8 @@ export async function migrateOverSsh(
       eventText: () => events.text(),
       signal,
     });
+    // Ending the watchers on the source is part of what the migration costs.
+    await Promise.all([events.stop(), stopSwitching()]);
     const phasesMs: MigrationPhasesMs = {
       prechecksMs: connectingMs - enteredMs,
       connectMs: startedMs - connectingMs,

@@ -232,7 +232,9 @@ export class SshPool {
         const onEndInput = (): void => {
           channel.end();
         };
-        options.signal?.addEventListener('abort', onAbort, { once: true });
+        // An abort that came while the channel was opening has already fired: act on it now.
+        if (options.signal?.aborted) onAbort();
+        else options.signal?.addEventListener('abort', onAbort, { once: true });
         if (options.endInput?.aborted) onEndInput();
         else options.endInput?.addEventListener('abort', onEndInput, { once: true });
         options.onOpen?.();

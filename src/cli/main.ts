@@ -2,11 +2,12 @@
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { ExitCode, TsmigError } from '../errors.ts';
 import { TSMIG_VERSION } from '../version.ts';
-import { validateCommand } from './validate-command.ts';
-import { runCommand, type RunCommandOptions } from './run-command.ts';
-import { reportCommand } from './report-command.ts';
-import { bashCompletion } from './completion.ts';
-import { REPORT_FORMATS, type ReportFormat } from '../report/render-report-format.ts';
+import type { RunCommandOptions } from './run-command.ts';
+import { REPORT_FORMATS, type ReportFormat } from '../playbook/types.ts';
+import { commandHelpFooter } from './help-text.ts';
+
+// Each command's module (and with it ajv, ssh2, listr2, the planner) is imported when that
+// command runs, so `--version` and `--help` load only commander.
 
 const STRATEGIES = ['traffic-sensitive', 'pre-copy', 'post-copy'];
 
@@ -43,7 +44,8 @@ export function buildProgram(): Command {
     .option('-e, --extra-vars <key=value>', 'override a playbook key (repeatable)', collect, [])
     .option('-v, --verbose', 'stack traces on errors')
     .description('check the playbook (YAML, schema, meaning); touch no host')
-    .action((file: string, opts: { inventory?: string; extraVars: string[] }) => {
+    .action(async (file: string, opts: { inventory?: string; extraVars: string[] }) => {
+      const { validateCommand } = await import('./validate-command.ts');
       process.exitCode = validateCommand(file, opts);
     });
 
@@ -52,6 +54,7 @@ export function buildProgram(): Command {
     .description('validate, measure and plan; migrate nothing (same as run --check)')
     .option('--compare <plan-json>', 'show how this plan differs from a saved one (plan --json output or a run report)')
     .action(async (file: string, opts: RunCommandOptions) => {
+      const { runCommand } = await import('./run-command.ts');
       process.exitCode = await runCommand(file, { ...opts, check: true });
     });
 
@@ -65,6 +68,7 @@ export function buildProgram(): Command {
     .option('--journal <file>', 'append the run journal here (default: beside the report, else ./tsmig-journal.jsonl)')
     .option('--resume <journal>', 'continue an interrupted run from its journal: reconcile with the hosts, migrate what is left')
     .action(async (file: string, opts: RunCommandOptions) => {
+      const { runCommand } = await import('./run-command.ts');
       process.exitCode = await runCommand(file, opts);
     });
 
@@ -74,7 +78,8 @@ export function buildProgram(): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(REPORT_FORMATS).default('text'))
     .option('-o, --output <file>', 'write to this file instead of stdout')
     .description('re-render a saved run report')
-    .action((file: string, opts: { format: ReportFormat; output?: string }) => {
+    .action(async (file: string, opts: { format: ReportFormat; output?: string }) => {
+      const { reportCommand } = await import('./report-command.ts');
       process.exitCode = reportCommand(file, opts.format, opts.output);
     });
 
@@ -82,10 +87,13 @@ export function buildProgram(): Command {
     .command('completion')
     .addArgument(new Argument('[shell]', 'the shell').choices(['bash']).default('bash'))
     .description('print a shell completion script; load it with: eval "$(tsmig completion bash)"')
-    .action(() => {
+    .action(async () => {
+      const { bashCompletion } = await import('./completion.ts');
       process.stdout.write(bashCompletion(program));
     });
 
+  program.addHelpText('after', commandHelpFooter('tsmig'));
+  for (const command of program.commands) command.addHelpText('after', commandHelpFooter(command.name()));
   return program;
 }
 

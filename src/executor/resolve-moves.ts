@@ -3,7 +3,7 @@ import { formatPosition, PlaybookError } from '../errors.ts';
 import type { VmInfo } from '../drivers/driver.ts';
 import type { MoveRequest } from '../planner/types.ts';
 import type { Playbook } from '../playbook/types.ts';
-import { compilePatterns } from '../util/glob.ts';
+import { compilePattern, splitPatterns } from '../util/glob.ts';
 
 export interface ResolvedMoves {
   moves: MoveRequest[];
@@ -11,6 +11,8 @@ export interface ResolvedMoves {
   alreadyInPlace: Array<{ vm: string; from: string; host: string }>;
   /** Moves left out by --limit. */
   excluded: MoveRequest[];
+  /** --limit patterns that match no VM and no host of any move (Ansible warns about these). */
+  unmatchedPatterns: string[];
 }
 
 /** The VM's state on that host as listed, or undefined when the host does not list it. */
@@ -62,10 +64,17 @@ export function resolveMoves(playbook: Playbook, vmsByHost: ReadonlyMap<string, 
     }
   }
   if (problems.length > 0) throw new PlaybookError(problems);
-  if (limit === undefined) return { moves, alreadyInPlace, excluded: [] };
-  const matches = compilePatterns(limit);
+  if (limit === undefined) return { moves, alreadyInPlace, excluded: [], unmatchedPatterns: [] };
+  const patterns = splitPatterns(limit).map((pattern) => ({ pattern, matches: compilePattern(pattern) }));
+  const matches = (name: string): boolean => patterns.some((p) => p.matches(name));
+  const names = new Set([...moves.flatMap((m) => [m.vm, m.from, ...m.to]), ...alreadyInPlace.flatMap((a) => [a.vm, a.from, a.host])]);
   const inLimit = (m: MoveRequest): boolean => matches(m.vm) || matches(m.from) || m.to.some(matches);
-  return { moves: moves.filter(inLimit), alreadyInPlace: alreadyInPlace.filter((a) => matches(a.vm) || matches(a.from) || matches(a.host)), excluded: moves.filter((m) => !inLimit(m)) };
+  return {
+    moves: moves.filter(inLimit),
+    alreadyInPlace: alreadyInPlace.filter((a) => matches(a.vm) || matches(a.from) || matches(a.host)),
+    excluded: moves.filter((m) => !inLimit(m)),
+    unmatchedPatterns: patterns.filter((p) => ![...names].some(p.matches)).map((p) => p.pattern),
+  };
 }
 
 /** A VM active on two hosts after the wait for migrations in flight: say what it looks like and what to do. */

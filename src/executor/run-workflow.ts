@@ -1,7 +1,7 @@
 // The pipeline, end to end: connect → discover → measure → plan → migrate → verify → report.
 import { setMaxListeners } from 'node:events';
 import type { Driver, VmInfo } from '../drivers/driver.ts';
-import { ExitCode } from '../errors.ts';
+import { ExitCode, UsageError } from '../errors.ts';
 import { measureTraffic } from '../measure/measure-traffic.ts';
 import { planConvergentMigrations } from '../planner/plan-convergent.ts';
 import type { Plan, Strategy } from '../planner/types.ts';
@@ -13,7 +13,7 @@ import { recapByHost, summarizeRun } from './summarize-run.ts';
 import { TSMIG_VERSION } from '../version.ts';
 import { buildPlanInput } from './build-plan-input.ts';
 import type { EngineEvents, StageName } from './engine-events.ts';
-import { locateVms, resolveMoves, vmStateOn } from './resolve-moves.ts';
+import { locateVms, resolveMoves, vmStateOn, type ResolvedMoves } from './resolve-moves.ts';
 import { locateVmHint, runMigrations } from './run-migrations.ts';
 import { reconcilePlan } from './reconcile-plan.ts';
 import { migrationRecord } from './migration-record.ts';
@@ -102,7 +102,23 @@ export async function discoverMoves(playbook: Playbook, driver: Driver, events: 
   // A VM left paused in post-copy resumes as a post-copy of the playbook's constraints would.
   const resumeHint = (vm: string, from: string, to: string): string | undefined =>
     driver.postcopyResumeHint?.(migrationRequest({ vm, from, to, mode: 'post-copy' }, playbook.constraints, 1));
-  return { hosts, vmsByHost, resolved: resolveMoves(playbook, vmsByHost, limit, resumeHint) };
+  const resolved = resolveMoves(playbook, vmsByHost, limit, resumeHint);
+  checkLimitMatched(limit, resolved, events);
+  return { hosts, vmsByHost, resolved };
+}
+
+/**
+ * ansible-playbook's habit: each --limit pattern that matches nothing is a warning, and a limit
+ * that matches nothing at all is an error before anything is measured, moved or written.
+ */
+function checkLimitMatched(limit: string | undefined, resolved: ResolvedMoves, events: EngineEvents): void {
+  if (limit === undefined) return;
+  for (const pattern of resolved.unmatchedPatterns) {
+    events.emit({ type: 'warning', message: `could not match supplied host pattern, ignoring: ${pattern} (no VM or host of this playbook's moves)` });
+  }
+  if (resolved.moves.length === 0 && resolved.alreadyInPlace.length === 0) {
+    throw new UsageError(`--limit '${limit}' leaves no VM to move: nothing measured or moved, no report written`);
+  }
 }
 
 const SETTLE_POLL_MS = 2000;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyOverrides } from '../../src/playbook/apply-overrides.ts';
 import { diffPlans, renderPlanDiff } from '../../src/report/plan-diff.ts';
@@ -19,6 +19,20 @@ test('-e overrides set nested keys, typed as YAML, and refuse prototype keys', (
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
   assert.throws(() => applyOverrides(data, ['novalue']), /write -e key.path=value/);
   assert.throws(() => applyOverrides(data, ['strategy.x=1']), /strategy is not a mapping/);
+});
+
+test('-e takes a JSON mapping and @file like ansible-playbook: mappings merge, other values replace', () => {
+  const data: Record<string, unknown> = { constraints: { retries: 2, max_parallel: 5 }, strategy: 'traffic-sensitive' };
+  applyOverrides(data, ['{"constraints": {"max_parallel": 2}, "strategy": "pre-copy"}']);
+  assert.deepEqual(data, { constraints: { retries: 2, max_parallel: 2 }, strategy: 'pre-copy' });
+  const file = writeTemp('constraints:\n  retries: 7\nsampling: { duration: 5s }\n', 'overrides.yml');
+  applyOverrides(data, [`@${file}`, 'constraints.retries=8']);
+  assert.deepEqual(data, { constraints: { retries: 8, max_parallel: 2 }, strategy: 'pre-copy', sampling: { duration: '5s' } });
+  assert.throws(() => applyOverrides(data, ['{"__proto__": {"polluted": 1}}']), /invalid key __proto__/);
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  assert.throws(() => applyOverrides(data, ['{not json']), UsageError);
+  assert.throws(() => applyOverrides(data, [`@${writeTemp('- a\n- b\n', 'list.yml')}`]), /must hold a mapping/);
+  assert.throws(() => applyOverrides(data, ['@/nonexistent/overrides.yml']), /file not found/);
 });
 
 test('-e values are validated by the schema like the file (exit 4), bad -e syntax is exit 5', async () => {
@@ -64,4 +78,18 @@ test('plan --compare shows what a runbook change does to the plan', async () => 
   const notAPlan = await runCli(['plan', DEMO, '--compare', writeTemp('{"hello": 1}', 'x.json')]);
   assert.equal(notAPlan.exitCode, 4);
   assert.match(notAPlan.stderr, /no plan in it/);
+});
+
+test('--limit matching nothing: Ansible\'s warning, exit 5, nothing measured, no report written; a partly matching limit warns and goes on', async () => {
+  const report = join(tempDir, 'limit-nothing.json');
+  const none = await runCli(['run', DEMO, '--limit', 'nosuchvm', '--report', report]);
+  assert.equal(none.exitCode, 5);
+  assert.match(none.stderr, /could not match supplied host pattern, ignoring: nosuchvm/);
+  assert.match(none.stderr, /--limit 'nosuchvm' leaves no VM to move/);
+  assert.doesNotMatch(none.stderr, /TASK \[measure\]/);
+  assert.equal(existsSync(report), false);
+  const some = await runCli(['plan', DEMO, '--json', '--limit', 'web-*,nosuchvm']);
+  assert.equal(some.exitCode, 0);
+  assert.match(some.stderr, /could not match supplied host pattern, ignoring: nosuchvm/);
+  assert.deepEqual((JSON.parse(some.stdout) as { plan: Plan }).plan.migrations.map((m) => m.vm).sort(), ['web-1', 'web-2']);
 });

@@ -15,8 +15,12 @@ import { renderRecapText } from '../report/recap-text.ts';
 import type { RunReport } from '../executor/run-report.ts';
 import { handleInterrupts } from './interrupts.ts';
 import { writeReportFiles } from './write-report-files.ts';
+import { planDocumentToJson, runReportToJson } from '../report/report-json.ts';
 import { JournalWriter, readJournal } from '../executor/journal.ts';
 import { journalPathFor } from './journal-path.ts';
+
+/** The live view redraws every frame: it shows this many plan rows (plain output shows all). */
+const LIVE_PLAN_ROWS = 20;
 
 export interface RunCommandOptions {
   inventory?: string;
@@ -56,7 +60,11 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     }
     const live = verbosity !== 'quiet' && process.stderr.isTTY === true && !process.env.CI;
     const stopPlain = live ? undefined : startPlainProgress(events, (line) => process.stderr.write(`${line}\n`), verbosity);
-    const progress = live ? startListrProgress(events, opts.check === true) : undefined;
+    const showPlan = !opts.json && (verbosity !== 'quiet' || opts.check === true);
+    // The plan is shown the moment it is made, before anything moves: printed in plain mode,
+    // under the plan task in the live view (stdout writes would tear the live redraw).
+    const progress = live ? startListrProgress(events, opts.check === true, showPlan ? (plan) => renderPlanText(plan, { maxRows: LIVE_PLAN_ROWS }) : undefined) : undefined;
+    const stopPlanPrint = showPlan && !live ? events.subscribe((e) => e.type === 'planned' && out(`${renderPlanText(e.plan)}\n`)) : undefined;
     const interrupts = handleInterrupts((line) => process.stderr.write(`${line}\n`), opts.abortOnInterrupt === true);
     const resumePlan = opts.resume ? readJournal(opts.resume).plan : undefined;
     const journal = opts.check ? undefined : new JournalWriter(opts.resume ?? journalPathFor(opts, playbook));
@@ -79,21 +87,20 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
       throw error;
     } finally {
       stopPlain?.();
+      stopPlanPrint?.();
       stopJournal?.();
       journal?.close();
       interrupts.dispose();
     }
     const reportPath = opts.report ?? playbook.report.path;
-    if (reportPath && !opts.check) writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+    if (reportPath && !opts.check) writeFileSync(reportPath, `${JSON.stringify(runReportToJson(report), null, 2)}\n`);
     const reportDir = opts.reportDir ?? playbook.report.dir;
     const dirFiles = reportDir && !opts.check ? writeReportFiles(report, reportDir, playbook.report.formats) : [];
     const diff = previousPlan ? diffPlans(previousPlan, report.plan) : undefined;
     if (opts.json) {
-      out(JSON.stringify(opts.check ? { plan: report.plan, measurements: report.measurements, ...(diff ? { compare: diff } : {}) } : report, null, 2));
+      out(JSON.stringify(opts.check ? planDocumentToJson(report.plan, report.measurements, diff) : runReportToJson(report), null, 2));
     } else {
-      if (verbosity !== 'quiet' || opts.check) out(renderPlanText(report.plan, report.measurements));
-      if (diff) out(`\n${renderPlanDiff(diff)}`);
-      out('');
+      if (diff) out(`${renderPlanDiff(diff)}\n`);
       out(renderRecapText(report));
       if (reportPath && !opts.check) out(`report written to ${reportPath}`);
       if (dirFiles.length > 0) out(`reports written: ${dirFiles.join(', ')}`);

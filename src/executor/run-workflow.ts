@@ -68,7 +68,10 @@ export async function runWorkflow(playbook: Playbook, driver: Driver, events: En
 
   let records: MigrationRecord[] = [];
   let placement: Record<string, string[]> = {};
-  if (!options.check) {
+  if (options.check) {
+    // As in ansible-playbook's check mode, what would change counts as changed; nothing moved.
+    records = toRun.migrations.map((m) => migrationRecord(m, 'changed', m.from));
+  } else {
     const ctx = { driver, constraints: playbook.constraints, events, runStartMs, stop: options.stop, abortRunning: options.abortRunning };
     records = await stage(events, 'migrate', () => runMigrations(toRun, ctx));
     placement = await stage(events, 'verify', () => verifyPlacement(driver, hosts, [...records, ...settled], events, runStartMs));

@@ -1,27 +1,28 @@
 // The plan for people: each VM's mode, destination, wave and reason; contention per host.
-import type { Measurements } from '../measure/measurements.ts';
 import type { Plan } from '../planner/types.ts';
 
-export function renderPlanText(plan: Plan, measurements: Measurements): string {
+/** Everything it shows is in the plan itself, so it can be printed the moment the plan is made. */
+export function renderPlanText(plan: Plan, options: { maxRows?: number } = {}): string {
   const lines: string[] = [];
   lines.push(`PLAN [${plan.strategy}] ${plan.migrations.length} migrations in ${plan.waves} wave(s); contention ${plan.contentionMbps.toFixed(1)} Mbps`);
   if (plan.estimatedTotalTimeS !== undefined) lines.push(`  estimated total migration time: ${plan.estimatedTotalTimeS.toFixed(1)}s`);
-  const rates = new Map(measurements.vms.map((v) => [v.vm, v]));
-  const table = plan.migrations.map((m) => {
-    const r = rates.get(m.vm);
+  const shown = options.maxRows === undefined ? plan.migrations : plan.migrations.slice(0, options.maxRows);
+  const table = shown.map((m) => {
     const estimate = m.estimatedDurationS === undefined ? '-' : `${m.estimatedDurationS.toFixed(1)}s @ ${(m.predictedStreamMbps ?? 0).toFixed(0)} Mbps`;
     return [
       m.vm,
       `${m.from} -> ${m.to}`,
       m.autoConverge ? `${m.mode}+auto-converge` : m.mode,
       String(m.wave + 1),
-      r ? `${r.txMbps.toFixed(0)}/${r.rxMbps.toFixed(0)}` : '-',
+      `${m.txMbps.toFixed(0)}/${m.rxMbps.toFixed(0)}`,
       m.dirtyMibPerS === undefined ? '-' : m.dirtyMibPerS.toFixed(1),
       estimate,
       m.reason,
     ];
   });
   lines.push(...formatTable(['VM', 'MOVE', 'MODE', 'WAVE', 'TX/RX Mbps', 'DIRTY MiB/s', 'ESTIMATE', 'REASON'], table).map((l) => `  ${l}`));
+  const hidden = plan.migrations.length - shown.length;
+  if (hidden > 0) lines.push(`  … and ${hidden} more (the run report and \`tsmig plan FILE\` list them all)`);
   lines.push('', 'CONTENTION per host (Mbps): source side = outbound, destination side = inbound');
   lines.push(
     ...formatTable(

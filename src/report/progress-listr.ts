@@ -2,7 +2,7 @@
 // each migration with percent, rate and retries). Used only when stderr is a TTY and CI is unset.
 import { Listr, ListrLogger, ProcessOutput, type ListrTaskWrapper } from 'listr2';
 import { STAGES, type EngineEvent, type EngineEvents } from '../executor/engine-events.ts';
-import type { PlannedMigration } from '../planner/types.ts';
+import type { Plan } from '../planner/types.ts';
 import { formatMigrationProgress } from './progress-format.ts';
 
 type Stage = Extract<EngineEvent, { type: 'stage' }>['stage'];
@@ -24,14 +24,14 @@ export interface ProgressHandle {
   finish(error?: unknown): Promise<void>;
 }
 
-export function startListrProgress(events: EngineEvents, check: boolean): ProgressHandle {
+export function startListrProgress(events: EngineEvents, check: boolean, renderPlan?: (plan: Plan) => string): ProgressHandle {
   const stageEnds = new Map<Stage, Deferred>();
   const stageEnd = (s: Stage): Deferred => {
     let d = stageEnds.get(s);
     if (!d) stageEnds.set(s, (d = new Deferred()));
     return d;
   };
-  const planned = new Deferred<PlannedMigration[]>();
+  const planned = new Deferred<Plan>();
   const migrationEnds = new Map<string, Deferred<string | undefined>>();
   const migrationEnd = (vm: string): Deferred<string | undefined> => {
     let d = migrationEnds.get(vm);
@@ -52,7 +52,7 @@ export function startListrProgress(events: EngineEvents, check: boolean): Progre
         if (measureTask) measureTask.output = `${e.host}: ${e.vms.length} VMs, NIC tx ${e.rates.nicTxMbps.toFixed(0)} / rx ${e.rates.nicRxMbps.toFixed(0)} Mbps (${measured} hosts done)`;
         break;
       case 'planned':
-        planned.resolve(e.plan.migrations);
+        planned.resolve(e.plan);
         break;
       case 'migration-progress': {
         const task = migrationTasks.get(e.vm);
@@ -84,12 +84,20 @@ export function startListrProgress(events: EngineEvents, check: boolean): Progre
           return stageEnd('measure').promise;
         },
       },
-      { title: 'Plan migrations', task: waitStage('plan') },
+      {
+        title: 'Plan migrations',
+        task: async (_ctx, task) => {
+          const plan = await planned.promise;
+          if (renderPlan) task.output = renderPlan(plan);
+        },
+        // The plan stays on screen under its task while the migrations run.
+        rendererOptions: { persistentOutput: true, outputBar: Infinity },
+      },
       {
         title: 'Migrate',
         skip: () => check && 'check mode: nothing moves',
         task: async (_ctx, task) => {
-          const migrations = await planned.promise;
+          const { migrations } = await planned.promise;
           return task.newListr(
             migrations.map((m) => ({
               title: `${m.vm}: ${m.from} → ${m.to} (${m.mode}, wave ${m.wave + 1})`,

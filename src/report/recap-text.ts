@@ -5,7 +5,7 @@ import type { RunReport } from '../executor/run-report.ts';
 
 export function renderRecapText(report: RunReport): string {
   const lines: string[] = [];
-  lines.push(`PLAY RECAP [${report.playbook.name}] ${report.check ? '(check mode: nothing moved)' : ''}`.trimEnd());
+  lines.push(`PLAY RECAP [${report.playbook.name}] ${report.check ? '(check mode: nothing moved; changed = would move)' : ''}`.trimEnd());
   const hostWidth = Math.max(...report.recap.map((h) => h.host.length), 4);
   for (const h of report.recap) {
     lines.push(`${h.host.padEnd(hostWidth)} : ok=${h.ok}  changed=${h.changed}  failed=${h.failed}  skipped=${h.skipped}`);

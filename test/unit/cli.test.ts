@@ -51,9 +51,10 @@ test('bad command-line options → exit 5', async () => {
 test("plan --json: the seed's example plans to 400 Mbps with VM1 post-copy and VM2 pre-copy; stdout is only JSON", async () => {
   const r = await runCli(['plan', writeTemp(SEED_EXAMPLE), '--json']);
   assert.equal(r.exitCode, 0, r.stderr);
-  const out = JSON.parse(r.stdout) as { plan: { strategy: string; contention_mbps?: number; contentionMbps: number; migrations: Array<{ vm: string; mode: string; from: string; to: string }> }; measurements: unknown };
+  const out = JSON.parse(r.stdout) as { schema_version: number; plan: { strategy: string; contention_mbps: number; migrations: Array<{ vm: string; mode: string; from: string; to: string }> }; measurements: unknown };
+  assert.equal(out.schema_version, 1);
   assert.equal(out.plan.strategy, 'traffic-sensitive');
-  assert.equal(out.plan.contentionMbps, 400);
+  assert.equal(out.plan.contention_mbps, 400);
   assert.deepEqual(Object.fromEntries(out.plan.migrations.map((m) => [m.vm, m.mode])), { VM1: 'post-copy', VM2: 'pre-copy' });
   assert.ok(out.measurements);
   assert.match(r.stderr, /TASK \[measure\]/, 'progress goes to stderr');
@@ -61,9 +62,9 @@ test("plan --json: the seed's example plans to 400 Mbps with VM1 post-copy and V
 
 test('plan --strategy pre-copy assigns pre-copy to every VM', async () => {
   const r = await runCli(['plan', writeTemp(SEED_EXAMPLE), '--json', '--strategy', 'pre-copy']);
-  const out = JSON.parse(r.stdout) as { plan: { contentionMbps: number; migrations: Array<{ mode: string }> } };
+  const out = JSON.parse(r.stdout) as { plan: { contention_mbps: number; migrations: Array<{ mode: string }> } };
   assert.deepEqual(out.plan.migrations.map((m) => m.mode), ['pre-copy', 'pre-copy']);
-  assert.equal(out.plan.contentionMbps, 500);
+  assert.equal(out.plan.contention_mbps, 500);
 });
 
 test('run the demo: exit 0, every VM moved, PLAY RECAP, JSON report written', async () => {
@@ -101,6 +102,9 @@ test('run --check moves nothing and says so', async () => {
   assert.equal(r.exitCode, 0);
   assert.match(r.stdout, /check mode: nothing moved/);
   assert.match(r.stdout, /PLAN \[traffic-sensitive\]/);
+  // Like ansible-playbook --check: the recap counts what would change.
+  assert.match(r.stdout, /rack12-a\s*: ok=0  changed=5  failed=0/);
+  assert.match(r.stdout, /rack14-b\s*: ok=0  changed=0  failed=0/);
 });
 
 test('failed migrations → exit 2, and the recap says where the VM runs', async () => {

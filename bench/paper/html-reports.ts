@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Strategy } from '../../src/planner/types.ts';
 import { renderReportFormat } from '../../src/report/render-report-format.ts';
 import type { RunReport } from '../../src/executor/run-report.ts';
+import { runReportFromJson } from '../../src/report/report-json.ts';
 import type { LabRun } from './lab-experiment.ts';
 import { runSimStrategy } from './run-sim-strategy.ts';
 import { STRATEGIES } from './seed-figures.ts';
@@ -28,7 +29,7 @@ export function medianLabReports(runs: readonly LabRun[]): NamedReport[] {
   return STRATEGIES.flatMap((strategy: Strategy) => {
     const sorted = runs.filter((r) => r.strategy === strategy).sort((a, b) => a.totalMigrationTimeS - b.totalMigrationTimeS);
     const median = sorted[Math.floor((sorted.length - 1) / 2)];
-    return median ? [{ name: `lab-${strategy}`, report: JSON.parse(readFileSync(median.reportFile, 'utf8')) as RunReport }] : [];
+    return median ? [{ name: `lab-${strategy}`, report: runReportFromJson(JSON.parse(readFileSync(median.reportFile, 'utf8')) as Record<string, unknown>) }] : [];
   });
 }
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Strategy } from '../../src/planner/types.ts';
 import type { RunReport } from '../../src/executor/run-report.ts';
+import { runReportFromJson } from '../../src/report/report-json.ts';
 import { otherLabUsers } from './lab-busy.ts';
 import { startLabPoller } from './lab-traffic-poller.ts';
 import { guestRatesInWindow, guestTotalsAt, nicRatesInWindow, nicRateSeries, type HostPoll } from './lab-traffic-window.ts';
@@ -143,7 +144,7 @@ async function labRun(strategy: Strategy, repetition: number, options: LabOption
     await sleep(1500); // one more poll on each host after the run
     await Promise.all(pollers.map((p) => p.stop()));
     if (!existsSync(reportFile)) throw new Error(`tsmig run (${strategy}) wrote no report; exit ${cli.exitCode}: ${String(cli.stderr).slice(-2000)}`);
-    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as RunReport;
+    const report = runReportFromJson(JSON.parse(readFileSync(reportFile, 'utf8')) as Record<string, unknown>);
     const run = summarize(report, reportFile, strategy, repetition, cli.exitCode ?? -1, pollers.flatMap((p) => p.polls));
     const rebooted = (['gsend', 'grecv'] as const).filter((g) => bootedOnArrival(g) && !run.guestsLost.includes(g));
     return { ...run, guestsLost: [...run.guestsLost, ...rebooted], load1: { start: loadAtStart, end: loadavg()[0]! } };

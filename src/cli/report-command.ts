@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { ExitCode, TsmigError } from '../errors.ts';
 import { renderReportFormat, type ReportFormat } from '../report/render-report-format.ts';
 import type { RunReport } from '../executor/run-report.ts';
+import { planFromJson, runReportFromJson } from '../report/report-json.ts';
 
 export function reportCommand(file: string, format: ReportFormat, outputFile?: string): number {
   const text = renderReportFormat(readRunReport(file), format);
@@ -19,11 +20,11 @@ export function readRunReport(file: string): RunReport {
   } catch (error) {
     throw new TsmigError(`${file}: cannot read a run report (${error instanceof Error ? error.message : String(error)})`, ExitCode.invalidInputOrUnreachable);
   }
-  const r = data as Partial<RunReport>;
-  if (r.tool?.name !== 'tsmig' || !Array.isArray(r.migrations) || !r.plan) {
+  const r = data as Partial<RunReport> | null;
+  if (r?.tool?.name !== 'tsmig' || !Array.isArray(r.migrations) || !r.plan) {
     throw new TsmigError(`${file}: not a tsmig run report (write one with tsmig run --report FILE)`, ExitCode.invalidInputOrUnreachable);
   }
-  return data as RunReport;
+  return runReportFromJson(data as Record<string, unknown>);
 }
 
 /** A plan saved by `plan --json` ({plan, measurements}) or inside a run report. */
@@ -34,7 +35,8 @@ export function readSavedPlan(file: string): Plan {
   } catch (error) {
     throw new TsmigError(`${file}: cannot read a saved plan (${error instanceof Error ? error.message : String(error)})`, ExitCode.invalidInputOrUnreachable);
   }
-  const plan = (data as { plan?: Partial<Plan> }).plan;
+  const saved = (data as { plan?: unknown } | null)?.plan;
+  const plan = saved === undefined ? undefined : (planFromJson(saved) as Partial<Plan> | undefined);
   if (!plan || !Array.isArray(plan.migrations) || typeof plan.contentionMbps !== 'number') {
     throw new TsmigError(`${file}: no plan in it (save one with: tsmig plan FILE --json > plan.json)`, ExitCode.invalidInputOrUnreachable);
   }

@@ -8,6 +8,7 @@ import { renderHtmlReport } from './html/render-html-report.ts';
 import { renderJunit } from './junit.ts';
 import { renderPlanText } from './plan-text.ts';
 import { renderRecapText } from './recap-text.ts';
+import { runReportToJson } from './report-json.ts';
 
 export { REPORT_FORMATS, type ReportFormat };
 
@@ -18,8 +19,8 @@ interface ReportRenderer {
 }
 
 export const REPORTERS: Record<ReportFormat, ReportRenderer> = {
-  text: { fileName: 'tsmig-report.txt', render: (r) => `${renderPlanText(r.plan, r.measurements)}\n\n${renderRecapText(r)}\n` },
-  json: { fileName: 'tsmig-report.json', render: (r) => `${JSON.stringify(r, null, 2)}\n` },
+  text: { fileName: 'tsmig-report.txt', render: (r) => `${renderPlanText(r.plan)}\n\n${renderRecapText(r)}\n` },
+  json: { fileName: 'tsmig-report.json', render: (r) => `${JSON.stringify(runReportToJson(r), null, 2)}\n` },
   html: { fileName: 'tsmig-report.html', render: renderHtmlReport },
   junit: { fileName: 'tsmig-report.junit.xml', render: renderJunit },
 };

@@ -15,20 +15,20 @@ test('plan: gsend TX and grecv RX measured; gsend by post-copy, grecv by pre-cop
   assert.ok(gsend && grecv, JSON.stringify(vms));
   assert.equal(gsend.host, 'hostA');
   // ~1.7 MB/s ≈ 13.9 Mbit/s unloaded (test/lab/README.md); a busy 2-core machine slows the TCG guests.
-  assert.ok(gsend.txMbps > 4 && gsend.txMbps < 30, `gsend tx ${gsend.txMbps} Mbps`);
-  assert.ok(gsend.rxMbps < gsend.txMbps / 10, `gsend rx ${gsend.rxMbps} Mbps (ACKs only)`);
-  assert.ok(grecv.rxMbps > 4 && grecv.rxMbps < 30, `grecv rx ${grecv.rxMbps} Mbps`);
-  assert.ok(grecv.txMbps < grecv.rxMbps / 10, `grecv tx ${grecv.txMbps} Mbps (ACKs only)`);
-  assert.ok(Math.abs(gsend.txMbps - grecv.rxMbps) / gsend.txMbps < 0.1, 'what gsend sends, grecv receives');
+  assert.ok(gsend.tx_mbps > 4 && gsend.tx_mbps < 30, `gsend tx ${gsend.tx_mbps} Mbps`);
+  assert.ok(gsend.rx_mbps < gsend.tx_mbps / 10, `gsend rx ${gsend.rx_mbps} Mbps (ACKs only)`);
+  assert.ok(grecv.rx_mbps > 4 && grecv.rx_mbps < 30, `grecv rx ${grecv.rx_mbps} Mbps`);
+  assert.ok(grecv.tx_mbps < grecv.rx_mbps / 10, `grecv tx ${grecv.tx_mbps} Mbps (ACKs only)`);
+  assert.ok(Math.abs(gsend.tx_mbps - grecv.rx_mbps) / gsend.tx_mbps < 0.1, 'what gsend sends, grecv receives');
   const modes = Object.fromEntries((r.json.plan?.migrations ?? []).map((m) => [m.vm, m.mode]));
   assert.deepEqual(modes, { gsend: 'post-copy', grecv: 'pre-copy' });
   assert.deepEqual(await runningOn('hostA'), ['grecv', 'gsend']);
   assert.deepEqual(await runningOn('hostB'), []);
   recordMeasurement('per-VM rates (5 s window, Mbit/s, guest view)', {
-    gsendTxMbps: +gsend.txMbps.toFixed(2),
-    gsendRxMbps: +gsend.rxMbps.toFixed(3),
-    grecvTxMbps: +grecv.txMbps.toFixed(3),
-    grecvRxMbps: +grecv.rxMbps.toFixed(2),
+    gsendTxMbps: +gsend.tx_mbps.toFixed(2),
+    gsendRxMbps: +gsend.rx_mbps.toFixed(3),
+    grecvTxMbps: +grecv.tx_mbps.toFixed(3),
+    grecvRxMbps: +grecv.rx_mbps.toFixed(2),
     planWallS: r.wallMs / 1000,
   });
 });

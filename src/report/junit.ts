@@ -4,6 +4,7 @@ import { escapeHtml as esc } from './escape-html.ts';
 import { formatBytes } from './progress-format.ts';
 import type { MigrationRecord } from '../executor/migration-record.ts';
 import type { RunReport } from '../executor/run-report.ts';
+import { formatDurationMs, formatDurationS } from '../util/duration.ts';
 
 interface Case {
   name: string;
@@ -58,7 +59,7 @@ function migrationCase(m: MigrationRecord): Case {
   const outcome =
     m.status === 'ok'
       ? `already on ${m.to}`
-      : `${m.mode} in ${m.duration_s ?? 0}s, ${formatBytes(m.bytes)}, downtime ${m.downtime_ms ?? 0} ms, retries ${m.retries}; runs on ${m.vm_on ?? 'UNKNOWN'}`;
+      : `${m.mode} in ${formatDurationS(m.duration_s ?? 0)}, ${formatBytes(m.bytes)}, downtime ${formatDurationMs(m.downtime_ms ?? 0)}, retries ${m.retries}; runs on ${m.vm_on ?? 'UNKNOWN'}`;
   return { ...base, body: `      <system-out>${esc(`${outcome}\n${m.reason}`)}</system-out>` };
 }
 

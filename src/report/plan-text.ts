@@ -1,11 +1,13 @@
 // The plan for people: each VM's mode, destination, wave and reason; contention per host.
 import type { Plan } from '../planner/types.ts';
+import { plural } from '../util/plural.ts';
+import { formatDurationS } from '../util/duration.ts';
 
 /** Everything it shows is in the plan itself, so it can be printed the moment the plan is made. */
 export function renderPlanText(plan: Plan, options: { maxRows?: number } = {}): string {
   const lines: string[] = [];
-  lines.push(`PLAN [${plan.strategy}] ${plan.migrations.length} migrations in ${plan.waves} wave(s); contention ${plan.contentionMbps.toFixed(1)} Mbps`);
-  if (plan.estimatedTotalTimeS !== undefined) lines.push(`  estimated total migration time: ${plan.estimatedTotalTimeS.toFixed(1)}s`);
+  lines.push(`PLAN [${plan.strategy}] ${plural(plan.migrations.length, 'migration')} in ${plural(plan.waves, 'wave')}; contention ${plan.contentionMbps.toFixed(1)} Mbps`);
+  if (plan.estimatedTotalTimeS !== undefined) lines.push(`  estimated total migration time: ${formatDurationS(plan.estimatedTotalTimeS)}`);
   const shown = options.maxRows === undefined ? plan.migrations : plan.migrations.slice(0, options.maxRows);
   const table = shown.map((m) => {
     const estimate = m.estimatedDurationS === undefined ? '-' : `${m.estimatedDurationS.toFixed(1)}s @ ${(m.predictedStreamMbps ?? 0).toFixed(0)} Mbps`;

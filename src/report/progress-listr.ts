@@ -4,6 +4,8 @@ import { Listr, ListrLogger, ProcessOutput, type ListrTaskWrapper } from 'listr2
 import { STAGES, type EngineEvent, type EngineEvents } from '../executor/engine-events.ts';
 import type { Plan } from '../planner/types.ts';
 import { formatMigrationProgress } from './progress-format.ts';
+import { plural } from '../util/plural.ts';
+import { formatDurationMs } from '../util/duration.ts';
 
 type Stage = Extract<EngineEvent, { type: 'stage' }>['stage'];
 
@@ -49,7 +51,7 @@ export function startListrProgress(events: EngineEvents, check: boolean, renderP
         break;
       case 'measure-done':
         measured += 1;
-        if (measureTask) measureTask.output = `${e.host}: ${e.vms.length} VMs, NIC tx ${e.rates.nicTxMbps.toFixed(0)} / rx ${e.rates.nicRxMbps.toFixed(0)} Mbps (${measured} hosts done)`;
+        if (measureTask) measureTask.output = `${e.host}: ${plural(e.vms.length, 'VM')}, NIC tx ${e.rates.nicTxMbps.toFixed(0)} / rx ${e.rates.nicRxMbps.toFixed(0)} Mbps (${plural(measured, 'host')} done)`;
         break;
       case 'planned':
         planned.resolve(e.plan);
@@ -61,7 +63,7 @@ export function startListrProgress(events: EngineEvents, check: boolean, renderP
       }
       case 'migration-retry': {
         const task = migrationTasks.get(e.vm);
-        if (task) task.output = `attempt ${e.attempt} failed: ${e.error}; retrying in ${(e.delayMs / 1000).toFixed(0)}s`;
+        if (task) task.output = `attempt ${e.attempt} failed: ${e.error}; retrying in ${formatDurationMs(e.delayMs)}`;
         break;
       }
       case 'migration-end':

@@ -1,6 +1,8 @@
 // Progress as plain lines on stderr: for pipes, log files and CI (no escape codes, no redraws).
 import type { EngineEvents } from '../executor/engine-events.ts';
 import { formatMigrationProgress } from './progress-format.ts';
+import { plural } from '../util/plural.ts';
+import { formatDurationMs, formatDurationS } from '../util/duration.ts';
 
 export type Verbosity = 'quiet' | 'normal' | 'verbose';
 
@@ -12,14 +14,14 @@ export function startPlainProgress(events: EngineEvents, write: (line: string) =
         if (e.status === 'start') write(`TASK [${e.stage}]`);
         break;
       case 'measure-start':
-        write(`  ${e.host}: sampling traffic for ${(e.durationMs / 1000).toFixed(0)}s`);
+        write(`  ${e.host}: sampling traffic for ${formatDurationMs(e.durationMs)}`);
         break;
       case 'measure-done':
-        write(`  ${e.host}: NIC tx ${e.rates.nicTxMbps.toFixed(1)} rx ${e.rates.nicRxMbps.toFixed(1)} Mbps, background tx ${e.rates.backgroundTxMbps.toFixed(1)} rx ${e.rates.backgroundRxMbps.toFixed(1)} Mbps, ${e.vms.length} VMs`);
+        write(`  ${e.host}: NIC tx ${e.rates.nicTxMbps.toFixed(1)} rx ${e.rates.nicRxMbps.toFixed(1)} Mbps, background tx ${e.rates.backgroundTxMbps.toFixed(1)} rx ${e.rates.backgroundRxMbps.toFixed(1)} Mbps, ${plural(e.vms.length, 'VM')}`);
         if (verbosity === 'verbose') for (const v of e.vms) write(`    ${v.vm}: tx ${v.txMbps.toFixed(1)} rx ${v.rxMbps.toFixed(1)} Mbps`);
         break;
       case 'planned':
-        write(`  plan: ${e.plan.migrations.length} migrations in ${e.plan.waves} waves, contention ${e.plan.contentionMbps.toFixed(1)} Mbps`);
+        write(`  plan: ${plural(e.plan.migrations.length, 'migration')} in ${plural(e.plan.waves, 'wave')}, contention ${e.plan.contentionMbps.toFixed(1)} Mbps`);
         break;
       case 'wave-start':
         write(`  wave ${e.wave + 1}: ${e.vms.join(', ')}`);
@@ -31,11 +33,11 @@ export function startPlainProgress(events: EngineEvents, write: (line: string) =
         if (verbosity === 'verbose') write(`    ${e.vm}: ${formatMigrationProgress(e.progress)}`);
         break;
       case 'migration-retry':
-        write(`  ${e.vm}: attempt ${e.attempt} failed: ${e.error}; retrying in ${(e.delayMs / 1000).toFixed(1)}s`);
+        write(`  ${e.vm}: attempt ${e.attempt} failed: ${e.error}; retrying in ${formatDurationMs(e.delayMs)}`);
         break;
       case 'migration-end': {
         const r = e.record;
-        const what = r.status === 'failed' ? `FAILED: ${r.error ?? ''}` : `${r.status} in ${r.duration_s?.toFixed(1) ?? '?'}s`;
+        const what = r.status === 'failed' ? `FAILED: ${r.error ?? ''}` : `${r.status} in ${r.duration_s === null ? '?' : formatDurationS(r.duration_s)}`;
         write(`  ${r.vm}: ${what}${r.vm_on ? ` (running on ${r.vm_on})` : ''}`);
         break;
       }

@@ -2,6 +2,7 @@
 import { formatTable } from './plan-text.ts';
 import { formatBytes } from './progress-format.ts';
 import type { RunReport } from '../executor/run-report.ts';
+import { formatDurationMs, formatDurationS } from '../util/duration.ts';
 
 export function renderRecapText(report: RunReport): string {
   const lines: string[] = [];
@@ -14,8 +15,8 @@ export function renderRecapText(report: RunReport): string {
   const s = report.summary;
   lines.push('');
   lines.push(
-    `total migration time ${s.total_migration_time_s.toFixed(1)}s, data transferred ${formatBytes(s.data_transferred_bytes)}, ` +
-      `downtime ${s.total_downtime_ms.toFixed(0)} ms in all, run time ${s.run_time_s.toFixed(1)}s${report.driver === 'sim' ? ' (simulated)' : ''}`,
+    `total migration time ${formatDurationS(s.total_migration_time_s)}, data transferred ${formatBytes(s.data_transferred_bytes)}, ` +
+      `downtime ${formatDurationMs(s.total_downtime_ms)} in all, run time ${formatDurationS(s.run_time_s)}${report.driver === 'sim' ? ' (simulated)' : ''}`,
   );
   const predictedS = report.plan.estimatedTotalTimeS;
   if (predictedS !== undefined && Number.isFinite(predictedS) && s.total_migration_time_s > 0) {
@@ -27,8 +28,8 @@ export function renderRecapText(report: RunReport): string {
     `${m.from} -> ${m.to}`,
     m.mode,
     m.status,
-    m.duration_s === null ? '-' : `${m.duration_s.toFixed(1)}s`,
-    m.predicted_duration_s === undefined ? '-' : `${m.predicted_duration_s.toFixed(1)}s`,
+    m.duration_s === null ? '-' : formatDurationS(m.duration_s),
+    m.predicted_duration_s === undefined ? '-' : formatDurationS(m.predicted_duration_s),
     formatBytes(m.bytes),
     String(m.retries),
     m.vm_on ?? 'UNKNOWN',

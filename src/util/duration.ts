@@ -9,8 +9,15 @@ export function parseDurationMs(value: string | number): number {
   return Number(match[1]) * MS_PER_UNIT[unit];
 }
 
+/** Durations in text, as people read them: 0.3 s, 28.1 s, 107 s, 30.2 min, 2.5 h. */
 export function formatDurationS(seconds: number): string {
-  if (seconds < 60) return `${seconds.toFixed(1)}s`;
-  const m = Math.floor(seconds / 60);
-  return `${m}m${(seconds - m * 60).toFixed(0).padStart(2, '0')}s`;
+  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  if (seconds < 600) return `${seconds.toFixed(0)} s`;
+  if (seconds < 3 * 3600) return `${(seconds / 60).toFixed(1)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
+
+/** Short waits and downtimes stay in ms (300 ms); from a second on, as formatDurationS. */
+export function formatDurationMs(ms: number): string {
+  return ms < 1000 ? `${ms.toFixed(0)} ms` : formatDurationS(ms / 1000);
 }

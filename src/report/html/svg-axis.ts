@@ -40,13 +40,7 @@ export function formatClockS(seconds: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
 }
 
-/** 1.2 s, 107 s, 30.2 min, 2.5 h — for durations in text. */
-export function formatDurationS(seconds: number): string {
-  if (seconds < 10) return `${seconds.toFixed(1)} s`;
-  if (seconds < 600) return `${seconds.toFixed(0)} s`;
-  if (seconds < 3 * 3600) return `${(seconds / 60).toFixed(1)} min`;
-  return `${(seconds / 3600).toFixed(1)} h`;
-}
+export { formatDurationS } from '../../util/duration.ts';
 
 /** Axis labels in Mbps; only past 100 Gbit/s does a label need shortening to fit the gutter. */
 export function formatMbps(mbps: number): string {

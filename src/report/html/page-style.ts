@@ -44,6 +44,7 @@ span.status-skipped { color: #7a4b00; }
 .swatch.post { background: var(--post); }
 .swatch.failed { background: repeating-linear-gradient(45deg, var(--fail) 0 2px, #f4c7c7 2px 5px); border: 1px solid var(--fail); }
 .swatch.prelude { background: #e6eaee; }
+.swatch.wave { height: 0; border-top: 2px dashed #55606a; border-radius: 0; vertical-align: 3px; }
 .swatch.wait { height: 0; border-top: 2px dotted #555; border-radius: 0; vertical-align: 3px; }
 .swatch.tx { height: 0; border-top: 2px solid var(--tx); border-radius: 0; vertical-align: 3px; }
 .swatch.rx { height: 0; border-top: 2px dashed var(--rx); border-radius: 0; vertical-align: 3px; }
@@ -68,6 +69,10 @@ svg .empty { fill: var(--muted); }
 .timeline text.status { fill: var(--muted); font-size: 11px; }
 .timeline text.status-failed { fill: var(--fail); font-weight: 700; }
 .timeline .bar:hover .attempt { filter: brightness(1.15); }
+.timeline .bar-label { fill: #fff; font-size: 10.5px; pointer-events: none; }
+.timeline .wave-line { stroke: #55606a; stroke-width: 1; stroke-dasharray: 4 3; }
+.timeline .wave-label { fill: #55606a; font-size: 11px; font-weight: 600; }
+.timeline .fold-label { font-size: 10px; }
 path.line-tx, line.line-tx { fill: none; stroke: var(--tx); stroke-width: 1.8; }
 path.line-rx, line.line-rx { fill: none; stroke: var(--rx); stroke-width: 1.8; stroke-dasharray: 5 3; }
 .chart-pair { display: grid; grid-template-columns: 1fr 1fr; gap: 18px; }

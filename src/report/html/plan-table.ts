@@ -3,6 +3,7 @@ import { escapeHtml } from '../escape-html.ts';
 import { formatBytes } from '../progress-format.ts';
 import type { RunReport } from '../../executor/run-report.ts';
 import { formatDurationS } from './svg-axis.ts';
+import { formatDurationMs } from '../../util/duration.ts';
 
 export function renderPlanTable(report: RunReport): string {
   const planned = new Map(report.plan.migrations.map((p) => [p.vm, p]));
@@ -13,7 +14,8 @@ export function renderPlanTable(report: RunReport): string {
     const p = planned.get(vm);
     const m = recorded.get(vm);
     const mode = m?.mode ?? p?.mode ?? 'pre-copy';
-    const status = m?.status ?? (report.check ? 'planned' : 'not run');
+    // In check mode the records say what would change; nothing ran.
+    const status = report.check ? 'planned' : (m?.status ?? 'not run');
     const cells = [
       `<td class="vm">${escapeHtml(vm)}</td>`,
       `<td class="move">${escapeHtml(p?.from ?? m?.from ?? '')} → ${escapeHtml(p?.to ?? m?.to ?? '')}</td>`,
@@ -23,9 +25,9 @@ export function renderPlanTable(report: RunReport): string {
       `<td><span class="status status-${escapeHtml(status.replace(' ', '-'))}">${escapeHtml(status)}</span></td>`,
       `<td class="num">${m?.duration_s != null ? formatDurationS(m.duration_s) : '–'}</td>`,
       `<td class="num">${m && m.bytes > 0 ? formatBytes(m.bytes) : '–'}</td>`,
-      `<td class="num">${m?.downtime_ms != null ? `${m.downtime_ms.toFixed(0)} ms` : '–'}</td>`,
+      `<td class="num">${m?.downtime_ms != null ? formatDurationMs(m.downtime_ms) : '–'}</td>`,
       `<td class="num">${m ? m.retries : '–'}</td>`,
-      `<td class="host">${m ? escapeHtml(m.vm_on ?? 'UNKNOWN') : '–'}</td>`,
+      `<td class="host">${m && !report.check ? escapeHtml(m.vm_on ?? 'UNKNOWN') : '–'}</td>`,
       `<td class="reason">${escapeHtml(p?.reason ?? m?.reason ?? '')}</td>`,
     ];
     return `<tr data-vm="${escapeHtml(vm)}" class="row-${escapeHtml(status.replace(' ', '-'))}">${cells.join('')}</tr>`;

@@ -52,7 +52,7 @@ function renderTimelineSection(report: RunReport): string {
   return (
     `<section class="timeline-section"><h2>Timeline</h2>` +
     `<div class="legend-row"><span><span class="swatch pre"></span>pre-copy</span><span><span class="swatch post"></span>post-copy</span>` +
-    `<span><span class="swatch failed"></span>failed attempt</span><span><span class="swatch wait"></span>waiting to retry</span><span>✕ gave up</span><span><span class="swatch prelude"></span>measuring and planning</span></div>` +
+    `<span><span class="swatch failed"></span>failed attempt</span><span><span class="swatch wait"></span>waiting to retry</span><span>✕ gave up</span><span><span class="swatch prelude"></span>measuring and planning (folded)</span><span><span class="swatch wave"></span>a wave starts</span><span>→ destination</span></div>` +
     `${renderTimelineSvg(report)}</section>`
   );
 }

@@ -19,6 +19,13 @@ export interface StepChart {
   lines: StepLine[];
   /** Shown in the plot area when no line carries traffic. */
   emptyText: string;
+  /** The y axis's top for every chart of a group (e.g. all hosts), so heights compare; default: this chart's peak. */
+  sharedMaxMbps?: number;
+}
+
+/** The highest bucket of some lines: what a group of charts passes as sharedMaxMbps. */
+export function peakMbps(lines: readonly StepLine[]): number {
+  return Math.max(0, ...lines.flatMap((l) => l.buckets.map((b) => b.mbps)));
 }
 
 export const CHART_WIDTH_PX = 470;
@@ -31,9 +38,9 @@ export function renderStepChartSvg(chart: StepChart): string {
   const plotW = CHART_WIDTH_PX - MARGIN.left - MARGIN.right;
   const plotH = CHART_HEIGHT_PX - MARGIN.top - MARGIN.bottom;
   const spanS = Math.max(chart.toS - chart.fromS, 1e-9);
-  const maxMbps = Math.max(0, ...chart.lines.flatMap((l) => l.buckets.map((b) => b.mbps)));
+  const maxMbps = peakMbps(chart.lines);
   // Headroom above the peak, so a line near the top is not drawn onto the frame.
-  const yTicks = valueTicks(maxMbps * 1.04, 5);
+  const yTicks = valueTicks(Math.max(maxMbps, chart.sharedMaxMbps ?? 0) * 1.04, 5);
   const yTop = yTicks.at(-1) ?? 1;
   const x = (s: number): number => MARGIN.left + ((s - chart.fromS) / spanS) * plotW;
   const y = (mbps: number): number => MARGIN.top + plotH - (mbps / yTop) * plotH;

@@ -1,4 +1,6 @@
 // The Gantt chart: one row per migration, grouped by source host, on the run's clock.
+// The measuring before the first migration is folded into a narrow band; dashed lines mark where
+// each wave starts; each bar names its destination.
 // Each migration is one `.bar` group (data-vm) holding a rect per attempt, so retries show as
 // separate segments and failed attempts as hatched ones; colours come from the page's CSS.
 import type { AttemptRecord, MigrationRecord } from '../../executor/migration-record.ts';
@@ -6,6 +8,8 @@ import type { RunReport } from '../../executor/run-report.ts';
 import { escapeHtml } from '../escape-html.ts';
 import { formatClockS, formatDurationS, px, timeTicks } from './svg-axis.ts';
 import { formatBytes } from '../progress-format.ts';
+import { formatDurationMs } from '../../util/duration.ts';
+import { plural } from '../../util/plural.ts';
 
 const WIDTH_PX = 960;
 const LABEL_WIDTH_PX = 130;
@@ -17,28 +21,75 @@ const BAR_HEIGHT_PX = 14;
 const MIN_BAR_WIDTH_PX = 2;
 const LABEL_MAX_CHARS = 18;
 
+/** The measuring and planning before the first migration, folded to this width (it has its own chart). */
+const FOLD_WIDTH_PX = 44;
+const WAVE_ROW_PX = 14;
+/** A bar wide enough to carry its destination's name inside. */
+const INNER_LABEL_MIN_PX = 70;
+
+/** Run seconds → x: the prelude folded into FOLD_WIDTH_PX, the migrations linear over the rest. */
+export function foldedTimeScale(firstStartS: number, endS: number, plotLeft: number, plotWidth: number): (s: number) => number {
+  const fold = firstStartS > 0 ? FOLD_WIDTH_PX : 0;
+  const spanS = Math.max(endS - firstStartS, 1e-9);
+  return (s) => {
+    if (s <= firstStartS) return plotLeft + (firstStartS > 0 ? (Math.max(0, s) / firstStartS) * fold : 0);
+    return plotLeft + fold + ((s - firstStartS) / spanS) * (plotWidth - fold);
+  };
+}
+
+/** Each wave's start (its first migration's start), in wave order. */
+export function waveStarts(report: RunReport): Array<{ wave: number; startS: number }> {
+  const starts = new Map<number, number>();
+  for (const m of report.migrations) {
+    if (m.started_s === null) continue;
+    starts.set(m.wave, Math.min(starts.get(m.wave) ?? Infinity, m.started_s));
+  }
+  return [...starts].map(([wave, startS]) => ({ wave, startS })).sort((a, b) => a.wave - b.wave);
+}
+
 export function renderTimelineSvg(report: RunReport): string {
   const groups = groupBySource(report);
   const endS = Math.max(report.summary.run_time_s, ...report.migrations.map((m) => Math.max(m.finished_s ?? 0, predictedEndS(m) ?? 0)), 1);
   const plotLeft = LABEL_WIDTH_PX;
   const plotWidth = WIDTH_PX - LABEL_WIDTH_PX - STATUS_WIDTH_PX;
-  const x = (s: number): number => plotLeft + (Math.max(0, s) / endS) * plotWidth;
+  const started = report.migrations.map((m) => m.started_s).filter((s): s is number => s !== null);
+  const firstStartS = started.length > 0 ? Math.min(...started) : 0;
+  const x = foldedTimeScale(firstStartS, endS, plotLeft, plotWidth);
   const rows = groups.reduce((n, g) => n + g.records.length, 0);
-  const heightPx = AXIS_HEIGHT_PX + groups.length * GROUP_HEADER_PX + rows * ROW_HEIGHT_PX + 6;
+  const axisTop = WAVE_ROW_PX;
+  const plotTop = axisTop + AXIS_HEIGHT_PX;
+  const heightPx = plotTop + groups.length * GROUP_HEADER_PX + rows * ROW_HEIGHT_PX + 6;
   const parts: string[] = [];
 
-  const firstStartS = Math.min(...report.migrations.map((m) => m.started_s ?? Infinity));
-  if (Number.isFinite(firstStartS) && firstStartS > 0) {
-    // Before the first migration the run measured traffic and planned; shade it so the gap reads as work, not idleness.
-    parts.push(`<rect class="prelude" x="${px(plotLeft)}" y="${AXIS_HEIGHT_PX}" width="${px(x(firstStartS) - plotLeft)}" height="${px(heightPx - AXIS_HEIGHT_PX)}"/>`);
+  if (firstStartS > 0) {
+    // Measuring and planning, folded: a narrow band that says how long it took.
+    parts.push(
+      `<g class="fold"><title>${escapeHtml(`measuring traffic and planning: ${formatDurationS(firstStartS)} (folded; see each host's NIC chart)`)}</title>` +
+        `<rect class="prelude" x="${px(plotLeft)}" y="${axisTop}" width="${px(x(firstStartS) - plotLeft)}" height="${px(heightPx - axisTop)}"/>` +
+        `<text class="tick fold-label" x="${px(plotLeft + 2)}" y="${px(plotTop - 8)}">${escapeHtml(formatDurationS(firstStartS))}</text></g>`,
+    );
   }
-  for (const t of timeTicks(endS)) {
-    if (t > endS + 1e-9) continue;
-    parts.push(`<line class="grid" x1="${px(x(t))}" y1="${AXIS_HEIGHT_PX - 4}" x2="${px(x(t))}" y2="${heightPx}"/>`);
-    parts.push(`<text class="tick" x="${px(x(t))}" y="${AXIS_HEIGHT_PX - 8}" text-anchor="middle">${formatClockS(t)}</text>`);
+  for (const t of foldedTicks(firstStartS, endS)) {
+    parts.push(`<line class="grid" x1="${px(x(t))}" y1="${plotTop - 4}" x2="${px(x(t))}" y2="${heightPx}"/>`);
+    parts.push(`<text class="tick" x="${px(x(t))}" y="${plotTop - 8}" text-anchor="middle">${formatClockS(t)}</text>`);
+  }
+  const waves = waveStarts(report);
+  if (waves.length > 1) {
+    waves.forEach((w, i) => {
+      const wx = x(w.startS);
+      const nextX = i + 1 < waves.length ? x(waves[i + 1]!.startS) : WIDTH_PX - STATUS_WIDTH_PX;
+      // "wave 3" where there is room, "3" where waves start close together.
+      const label = nextX - wx >= 46 ? `wave ${w.wave + 1}` : nextX - wx >= 12 ? String(w.wave + 1) : '';
+      parts.push(
+        `<g class="wave-mark" data-wave="${w.wave + 1}"><title>${escapeHtml(`wave ${w.wave + 1} starts at ${formatClockS(w.startS)}`)}</title>` +
+          `<line class="wave-line" x1="${px(wx)}" y1="${axisTop - 12}" x2="${px(wx)}" y2="${heightPx}"/>` +
+          (label ? `<text class="wave-label" x="${px(wx + 3)}" y="${axisTop - 3}">${escapeHtml(label)}</text>` : '') +
+          `</g>`,
+      );
+    });
   }
 
-  let y = AXIS_HEIGHT_PX;
+  let y = plotTop;
   for (const g of groups) {
     parts.push(`<text class="group" x="4" y="${px(y + 15)}">from ${escapeHtml(g.host)} (${g.records.length})</text>`);
     parts.push(`<line class="group-rule" x1="0" y1="${px(y + GROUP_HEADER_PX - 2)}" x2="${WIDTH_PX}" y2="${px(y + GROUP_HEADER_PX - 2)}"/>`);
@@ -54,6 +105,16 @@ export function renderTimelineSvg(report: RunReport): string {
     parts.join('') +
     `</svg>`
   );
+}
+
+/** Round run-clock ticks over the migrations only (the folded prelude gets no ticks of its own). */
+function foldedTicks(firstStartS: number, endS: number): number[] {
+  const spanS = Math.max(endS - firstStartS, 1e-9);
+  const ticks = timeTicks(spanS);
+  const stepS = ticks.length > 1 ? ticks[1]! - ticks[0]! : spanS;
+  const out: number[] = [];
+  for (let t = Math.ceil(firstStartS / stepS) * stepS; t <= endS + 1e-9; t += stepS) out.push(t);
+  return out;
 }
 
 function renderRow(m: MigrationRecord, rowTopPx: number, x: (s: number) => number): string {
@@ -90,9 +151,14 @@ function renderRow(m: MigrationRecord, rowTopPx: number, x: (s: number) => numbe
       segs.push(`<line class="retry-wait" x1="${px(left + width)}" y1="${px(barTop + BAR_HEIGHT_PX / 2)}" x2="${px(x(next.started_s))}" y2="${px(barTop + BAR_HEIGHT_PX / 2)}"/>`);
     }
   }
+  const last = attempts.at(-1)!;
   if (m.status === 'failed') {
-    const last = attempts.at(-1)!;
     segs.push(`<text class="fail-mark" x="${px(Math.max(x(last.finished_s), x(last.started_s) + MIN_BAR_WIDTH_PX) + 3)}" y="${px(barTop + 11)}">✕</text>`);
+  }
+  const lastLeft = x(last.started_s);
+  const lastWidth = x(last.finished_s) - lastLeft;
+  if (lastWidth >= INNER_LABEL_MIN_PX) {
+    segs.push(`<text class="bar-label" x="${px(lastLeft + 4)}" y="${px(barTop + 11)}">${escapeHtml(truncate(`→ ${m.to}`, Math.floor((lastWidth - 8) / 6.5)))}</text>`);
   }
   const cls = `bar mode-${m.mode} status-${m.status}${attempts.length > 1 ? ' retried' : ''}`;
   out.push(`<g class="${cls}" data-vm="${escapeHtml(m.vm)}" data-attempts="${attempts.length}">${segs.join('')}</g>`, statusText);
@@ -106,16 +172,21 @@ function predictedEndS(m: MigrationRecord): number | undefined {
 }
 
 function statusLine(m: MigrationRecord): string {
+  const to = `→ ${truncate(m.to, 14)}`;
   const tries = m.attempts.length > 1 ? `, ${m.attempts.length} attempts` : '';
-  if (m.status === 'failed') return `FAILED after ${m.attempts.length} attempt${m.attempts.length === 1 ? '' : 's'}`;
-  if (m.status === 'skipped') return 'skipped: not started';
-  if (m.status === 'ok') return 'already in place';
-  return `${m.mode} ${formatDurationS(m.duration_s ?? 0)}${tries}`;
+  if (m.status === 'failed') return `${to} FAILED after ${plural(m.attempts.length, 'attempt')}`;
+  if (m.status === 'skipped') return `${to} skipped: not started`;
+  if (m.status === 'ok') return `already on ${truncate(m.to, 14)}`;
+  return `${to} ${m.mode} ${formatDurationS(m.duration_s ?? 0)}${tries}`;
+}
+
+function truncate(text: string, maxChars: number): string {
+  return text.length > maxChars ? `${text.slice(0, Math.max(1, maxChars - 1))}…` : text;
 }
 
 function barTitle(m: MigrationRecord): string {
-  const lines = [`${m.vm}: ${m.from} → ${m.to}, ${m.mode}, ${m.status}`];
-  if (m.duration_s !== null) lines.push(`${formatDurationS(m.duration_s)}, ${formatBytes(m.bytes)}${m.downtime_ms !== null ? `, downtime ${m.downtime_ms.toFixed(0)} ms` : ''}`);
+  const lines = [`${m.vm}: ${m.from} → ${m.to}, ${m.mode}, wave ${m.wave + 1}, ${m.status}`];
+  if (m.duration_s !== null) lines.push(`${formatDurationS(m.duration_s)}, ${formatBytes(m.bytes)}${m.downtime_ms !== null ? `, downtime ${formatDurationMs(m.downtime_ms)}` : ''}`);
   if (m.predicted_duration_s !== undefined) lines.push(`predicted ${formatDurationS(m.predicted_duration_s)} (dashed outline)`);
   for (const a of m.attempts) lines.push(`attempt ${a.attempt}: ${formatClockS(a.started_s)}–${formatClockS(a.finished_s)}${a.error ? ` failed: ${a.error}` : ''}`);
   return lines.join('\n');

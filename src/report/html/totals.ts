@@ -3,6 +3,7 @@ import { escapeHtml } from '../escape-html.ts';
 import { formatBytes } from '../progress-format.ts';
 import type { RunReport } from '../../executor/run-report.ts';
 import { formatDurationS } from './svg-axis.ts';
+import { formatDurationMs } from '../../util/duration.ts';
 
 export function renderTotals(report: RunReport): string {
   const s = report.summary;
@@ -10,8 +11,8 @@ export function renderTotals(report: RunReport): string {
   const cards: Array<[string, string, string?]> = [
     ['total migration time', formatDurationS(s.total_migration_time_s), 'first start to last end'],
     ['data moved', formatBytes(s.data_transferred_bytes)],
-    ['downtime', `${s.total_downtime_ms.toFixed(0)} ms`, 'all VMs together'],
-    ['migrated', String(s.changed), `of ${s.migrations}`],
+    ['downtime', formatDurationMs(s.total_downtime_ms), 'all VMs together'],
+    [report.check ? 'would migrate' : 'migrated', String(s.changed), `of ${s.migrations}`],
     ['failed', String(s.failed)],
     ['skipped', String(s.skipped)],
     ['already in place', String(s.ok)],

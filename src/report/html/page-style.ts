@@ -69,7 +69,6 @@ svg .empty { fill: var(--muted); }
 .timeline text.status { fill: var(--muted); font-size: 11px; }
 .timeline text.status-failed { fill: var(--fail); font-weight: 700; }
 .timeline .bar:hover .attempt { filter: brightness(1.15); }
-.timeline .bar-label { fill: #fff; font-size: 10.5px; pointer-events: none; }
 .timeline .wave-line { stroke: #55606a; stroke-width: 1; stroke-dasharray: 4 3; }
 .timeline .wave-label { fill: #55606a; font-size: 11px; font-weight: 600; }
 .timeline .fold-label { font-size: 10px; }

@@ -1,6 +1,6 @@
 // The Gantt chart: one row per migration, grouped by source host, on the run's clock.
 // The measuring before the first migration is folded into a narrow band; dashed lines mark where
-// each wave starts; each bar names its destination.
+// each wave starts; each bar's row names its destination (→ host) beside its mode and duration.
 // Each migration is one `.bar` group (data-vm) holding a rect per attempt, so retries show as
 // separate segments and failed attempts as hatched ones; colours come from the page's CSS.
 import type { AttemptRecord, MigrationRecord } from '../../executor/migration-record.ts';
@@ -24,8 +24,6 @@ const LABEL_MAX_CHARS = 18;
 /** The measuring and planning before the first migration, folded to this width (it has its own chart). */
 const FOLD_WIDTH_PX = 44;
 const WAVE_ROW_PX = 14;
-/** A bar wide enough to carry its destination's name inside. */
-const INNER_LABEL_MIN_PX = 70;
 
 /** Run seconds → x: the prelude folded into FOLD_WIDTH_PX, the migrations linear over the rest. */
 export function foldedTimeScale(firstStartS: number, endS: number, plotLeft: number, plotWidth: number): (s: number) => number {
@@ -154,11 +152,6 @@ function renderRow(m: MigrationRecord, rowTopPx: number, x: (s: number) => numbe
   const last = attempts.at(-1)!;
   if (m.status === 'failed') {
     segs.push(`<text class="fail-mark" x="${px(Math.max(x(last.finished_s), x(last.started_s) + MIN_BAR_WIDTH_PX) + 3)}" y="${px(barTop + 11)}">✕</text>`);
-  }
-  const lastLeft = x(last.started_s);
-  const lastWidth = x(last.finished_s) - lastLeft;
-  if (lastWidth >= INNER_LABEL_MIN_PX) {
-    segs.push(`<text class="bar-label" x="${px(lastLeft + 4)}" y="${px(barTop + 11)}">${escapeHtml(truncate(`→ ${m.to}`, Math.floor((lastWidth - 8) / 6.5)))}</text>`);
   }
   const cls = `bar mode-${m.mode} status-${m.status}${attempts.length > 1 ? ' retried' : ''}`;
   out.push(`<g class="${cls}" data-vm="${escapeHtml(m.vm)}" data-attempts="${attempts.length}">${segs.join('')}</g>`, statusText);

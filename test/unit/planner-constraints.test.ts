@@ -41,7 +41,7 @@ test('capacity steers destinations: the full host gets nothing, the other everyt
   input.moves.forEach((m) => (m.to = ['c', 'b']));
   const plan = planMigrations(input);
   assert.deepEqual(plan.migrations.map((m) => m.to), ['b', 'b']);
-  assert.match(plan.migrations[0]!.reason, /to b \(of c, b\)/);
+  assert.match(plan.migrations[0]!.reason, /to b \(of 2; runner-up c\b/);
 });
 
 test('not enough capacity is refused, naming the hosts and the shortfall', () => {

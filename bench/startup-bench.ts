@@ -2,8 +2,8 @@
 // no Node CLI goes below) and beside `ansible-playbook --syntax-check` of a two-task playbook,
 // side by side in one run: the commands take turns, each ROUNDS times; medians of wall time.
 // It runs the build (dist/), as `npx tsmig` does; `npm run bench` builds first.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -34,13 +34,22 @@ function ansiblePlaybookPath(): string | undefined {
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
-function wallMs(argv: string[]): number {
+/** CPU time of this process's waited-for children (user + system), in ms: from /proc, 10 ms ticks. */
+function childrenCpuMs(): number {
+  // Fields after the command name (which may hold spaces): cutime and cstime are the 14th and 15th.
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[13]) + Number(fields[14])) * 10;
+}
+
+/** Wall time (what a user waits) and CPU time (what a busy machine distorts least), in ms. */
+function timeRun(argv: string[]): { wallMs: number; cpuMs: number } {
   const [command, ...args] = argv;
+  const cpuBefore = childrenCpuMs();
   const start = performance.now();
   const r = spawnSync(command!, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  const ms = performance.now() - start;
+  const wallMs = performance.now() - start;
   if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return ms;
+  return { wallMs, cpuMs: childrenCpuMs() - cpuBefore };
 }
 
 function median(values: number[]): number {
@@ -64,20 +73,32 @@ try {
         ]
       : []),
   ];
-  for (const s of subjects) wallMs(s.argv); // warm the file cache
-  const times = new Map<string, number[]>(subjects.map((s) => [s.label, []]));
-  for (let round = 0; round < ROUNDS; round++) for (const s of subjects) times.get(s.label)!.push(wallMs(s.argv));
-  const medians = new Map([...times].map(([label, ms]) => [label, median(ms)]));
-  const load = execFileSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).split(' ').slice(0, 3).join(' ');
-  console.log(`Start-up, median wall time of ${ROUNDS} rounds taken in turns (load average ${load}):`);
+  for (const s of subjects) timeRun(s.argv); // warm the file cache
+  const wall = new Map<string, number[]>(subjects.map((s) => [s.label, []]));
+  const cpu = new Map<string, number[]>(subjects.map((s) => [s.label, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const s of subjects) {
+      const t = timeRun(s.argv);
+      wall.get(s.label)!.push(t.wallMs);
+      cpu.get(s.label)!.push(t.cpuMs);
+    }
+  }
+  const medians = new Map([...wall].map(([label, ms]) => [label, median(ms)]));
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  console.log(`Start-up, medians of ${ROUNDS} rounds taken in turns (load average ${load}):`);
   const width = Math.max(...subjects.map((s) => s.label.length));
-  for (const s of subjects) console.log(`  ${s.label.padEnd(width)}  ${(medians.get(s.label)! / 1000).toFixed(3)} s`);
+  console.log(`  ${''.padEnd(width)}  wall      CPU (user+sys)`);
+  for (const s of subjects) {
+    console.log(`  ${s.label.padEnd(width)}  ${(medians.get(s.label)! / 1000).toFixed(3)} s   ${(median(cpu.get(s.label)!) / 1000).toFixed(2)} s`);
+  }
   if (!ansible) {
     console.log('  ansible not installed: no comparison (apt-get install ansible-core)');
   } else {
     const validate = medians.get('tsmig validate playbooks/demo-sim.yml')!;
     const syntaxCheck = medians.get('ansible-playbook --syntax-check (2 tasks)')!;
-    console.log(`  tsmig validate / ansible-playbook --syntax-check: ${(validate / syntaxCheck).toFixed(2)}× (${validate < syntaxCheck ? 'faster' : 'slower'})`);
+    const cpuOf = (label: string): number => median(cpu.get(label)!);
+    const cpuRatio = cpuOf('tsmig validate playbooks/demo-sim.yml') / cpuOf('ansible-playbook --syntax-check (2 tasks)');
+    console.log(`  tsmig validate / ansible-playbook --syntax-check: ${(validate / syntaxCheck).toFixed(2)}× wall, ${cpuRatio.toFixed(2)}× CPU (${validate < syntaxCheck ? 'faster' : 'slower'})`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -93,3 +93,13 @@ test('--limit matching nothing: Ansible\'s warning, exit 5, nothing measured, no
   assert.match(some.stderr, /could not match supplied host pattern, ignoring: nosuchvm/);
   assert.deepEqual((JSON.parse(some.stdout) as { plan: Plan }).plan.migrations.map((m) => m.vm).sort(), ['web-1', 'web-2']);
 });
+
+test('--help of each command lists its exit codes and examples', async () => {
+  const run = await runCli(['run', '--help']);
+  assert.equal(run.exitCode, 0);
+  assert.match(run.stdout, /Exit codes:\n {2}0 .*\n {2}2 .*migrations failed[^]*\n {2}99 /);
+  assert.match(run.stdout, /Examples:\n {2}tsmig run playbooks\/demo-sim\.yml\n/);
+  assert.match(run.stdout, /-e @overrides\.yml/);
+  const validate = await runCli(['validate', '--help']);
+  assert.match(validate.stdout, /Exit codes:\n {2}0 [^\n]*\n {2}4 [^\n]*\n {2}5 [^\n]*\n\nExamples:\n {2}tsmig validate /);
+});

@@ -113,7 +113,12 @@ test('check mode plans but moves nothing', async () => {
   const pb = loadPlaybook(writeTemp(FAULTY(0, 0)));
   const { report, driver } = await runSim(pb, { check: true });
   assert.equal(report.plan.migrations.length, 2);
-  assert.deepEqual(report.migrations, []);
+  // Like ansible-playbook --check, what would change counts as changed; nothing started.
+  assert.deepEqual(report.migrations.map((m) => [m.vm, m.status, m.started_s, m.vm_on]).sort(), [
+    ['flaky', 'changed', null, 'A'],
+    ['steady', 'changed', null, 'A'],
+  ]);
+  assert.equal(report.summary.changed, 2);
   assert.deepEqual((await driver.listVms('A')).map((v) => v.name).sort(), ['flaky', 'steady']);
 });
 

@@ -4,6 +4,7 @@
 import { bruteForcePlan } from '../test/support/brute-force.ts';
 import { pairsKnapsackOptimum } from '../test/support/pair-knapsack-oracle.ts';
 import { comparePlanKeys, keyOfPlan } from '../src/planner/objective.ts';
+import { PlanInfeasibleError } from '../src/planner/plan-infeasible-error.ts';
 import { planMigrations } from '../src/planner/plan-migrations.ts';
 import { randomPlanInput, type RandomInstanceShape } from '../test/support/random-instances.ts';
 import type { Plan, PlanInput } from '../src/planner/types.ts';
@@ -69,7 +70,9 @@ function sameOptimum(plan: Plan, input: PlanInput, reference: Case['reference'])
 }
 
 const rows: string[][] = [['case', 'n VMs', 'hosts', 'brute force', 'tsmig', 'ratio', 'same optimum', 'contention Mbps']];
-for (const c of CASES) {
+// `npm run bench -- --coupled`: only the coupled rows below.
+const onlyCoupled = process.argv.includes('--coupled');
+for (const c of onlyCoupled ? [] : CASES) {
   const input = randomPlanInput(2026 + c.shape.vms, c.shape);
   const { ms, result: plan } = timeMs(() => planMigrations(input));
   const { refMs, same } = sameOptimum(plan, input, c.reference);
@@ -103,11 +106,21 @@ for (const vms of [50, 200, 500]) {
     const input = randomPlanInput(4242 + vms + destinations, shape);
     const time = (legacySearch: boolean) => {
       const t = performance.now();
-      const plan = planMigrations(input, { timeLimitMs: COUPLED_LIMIT_MS, legacySearch });
-      return { ms: performance.now() - t, plan };
+      try {
+        const plan = planMigrations(input, { timeLimitMs: COUPLED_LIMIT_MS, legacySearch });
+        return { ms: performance.now() - t, plan };
+      } catch (e) {
+        if (!(e instanceof PlanInfeasibleError)) throw e;
+        return { ms: performance.now() - t, plan: undefined };
+      }
     };
     const fresh = time(false);
+    if (!fresh.plan) {
+      coupledRows.push([`${shape.sources} → any of ${destinations}, capacity ${slack}×`, String(vms), String(input.hosts.length), `${(fresh.ms / 1000).toFixed(3)} s`, 'refused: cannot fit', '—', '—', '—', '—', '—']);
+      continue;
+    }
     const old = time(true);
+    if (!old.plan) throw new Error('the earlier search refused what the planner placed');
     coupledRows.push([
       `${shape.sources} → any of ${destinations}, capacity ${slack}×`,
       String(vms),

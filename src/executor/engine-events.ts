@@ -1,6 +1,7 @@
 // The engine's events. The engine never prints: reporters and progress renderers subscribe here.
 import type { MigrationProgress } from '../drivers/driver.ts';
 import type { MeasureEvent } from '../measure/measurements.ts';
+import type { PlanProgress } from '../planner/plan-pace.ts';
 import type { MigrationMode, Plan } from '../planner/types.ts';
 import type { MigrationRecord } from './migration-record.ts';
 
@@ -11,6 +12,7 @@ export type StageName = (typeof STAGES)[number];
 export type EngineEvent =
   | { type: 'stage'; stage: StageName; status: 'start' | 'end' }
   | MeasureEvent
+  | { type: 'plan-progress'; progress: PlanProgress }
   | { type: 'planned'; plan: Plan }
   | { type: 'wave-start'; wave: number; vms: string[] }
   | { type: 'migration-start'; vm: string; from: string; to: string; mode: MigrationMode; attempt: number; wave: number }

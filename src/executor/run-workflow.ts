@@ -60,7 +60,13 @@ export async function runWorkflow(playbook: Playbook, driver: Driver, events: En
     events.emit({ type: 'info', message: `resuming: ${toRun.migrations.length} to migrate, ${reconciled.done.length} already done, ${reconciled.astray.length} astray` });
   } else {
     measurements = await stage(events, 'measure', () => measureTraffic(driver, hosts, playbook.sampling, events, options.stop));
-    plan = await stage(events, 'plan', async () => planConvergentMigrations(buildPlanInput(playbook, measurements, vmsByHost, resolved.moves, strategy)));
+    // Planning stays within planner.time_limit (the convergence check may plan more than once).
+    plan = await stage(events, 'plan', async () =>
+      planConvergentMigrations(buildPlanInput(playbook, measurements, vmsByHost, resolved.moves, strategy), {
+        timeLimitMs: playbook.planner.timeLimitMs,
+        gap: playbook.planner.gap,
+      }),
+    );
     toRun = plan;
     settled = resolved.alreadyInPlace.map((a) => migrationRecord({ vm: a.vm, from: a.from, to: a.host, mode: 'pre-copy', reason: `already running on ${a.host}` }, 'ok', a.host));
   }

@@ -93,7 +93,10 @@ function checkRelaxation(problem: PlanningProblem, items: readonly number[], can
 function homelessError(problem: PlanningProblem, fixed: FixedPart, homeless: readonly number[]): PlanInfeasibleError {
   const it = problem.items[homeless[0]!]!;
   const hosts = [...new Set(it.options.map((o) => o.destination))];
-  const free = hosts.map((h) => `${problem.hostNames[h]} ${Math.max(0, fixed.freeMemoryMib[h]!)} MiB / ${Math.max(0, fixed.freeVcpus[h]!)} vCPUs`).join(', ');
+  const free = hosts
+    .slice(0, 8)
+    .map((h) => `${problem.hostNames[h]} ${[fixed.freeMemoryMib[h]!, fixed.freeVcpus[h]!].flatMap((x, i) => (Number.isFinite(x) ? [`${Math.max(0, x)} ${i === 0 ? 'MiB' : 'vCPUs'}`] : [])).join(' / ')}`)
+    .join(', ') + (hosts.length > 8 ? ` and ${hosts.length - 8} more` : '');
   const others = homeless.length > 1 ? ` (and ${homeless.length - 1} more VMs likewise)` : '';
   return new PlanInfeasibleError(
     `not enough capacity${it.move.origin ? ` for the migration at ${it.move.origin}` : ''}: VM ${it.vm.vm} needs ${it.vm.memoryMib} MiB / ${it.vm.vcpus ?? 0} vCPUs and no candidate host has that much free (${free})${others}`,

@@ -4,6 +4,7 @@
 // tie-breaks, or when a lower bound proves it cannot beat a complete solution already found.
 // With a finite beam width it is a heuristic (the best few states by bound per step).
 import type { ComponentLayout } from './component-layout.ts';
+import type { Pace, Steps } from './plan-pace.ts';
 import { lagrangianBoundMbps, tuneBinWeights, type BinWeights } from './lagrangian-bound.ts';
 import { boundCannotBeat, isBetterKey, planKey } from './objective.ts';
 import { waterLevelMbps } from './water-level.ts';
@@ -37,7 +38,7 @@ export interface ProgrammeResult {
   rootBoundMbps: number;
 }
 
-export function runProgramme(layout: ComponentLayout, floorMbps: number, guideChoice: Int32Array | undefined, beamWidth: number): ProgrammeResult {
+export function* runProgramme(layout: ComponentLayout, floorMbps: number, guideChoice: Int32Array | undefined, beamWidth: number, pace: Pace, deadlineMs: number): Steps<ProgrammeResult> {
   const n = layout.order.length;
   const { options, binCount, capacityCount } = layout;
   const guide = guideChoice && incumbentSuffixes(layout, guideChoice);
@@ -68,7 +69,8 @@ export function runProgramme(layout: ComponentLayout, floorMbps: number, guideCh
       });
     }
     generated += next.length;
-    if (generated > STATE_BUDGET || next.length > STEP_BUDGET) return { finished: false, rootBoundMbps };
+    if (generated > STATE_BUDGET || next.length > STEP_BUDGET || pace.expired(deadlineMs)) return { finished: false, rootBoundMbps };
+    if (pace.due()) yield;
     states = paretoFront(next);
     if (states.length > beamWidth) states = states.sort((a, b) => a.boundMbps - b.boundMbps || a.sumMbps - b.sumMbps).slice(0, beamWidth);
   }

@@ -5,6 +5,7 @@ import type { ComponentLayout, SlotOption } from './component-layout.ts';
 import { lagrangianBoundMbps, tuneBinWeights } from './lagrangian-bound.ts';
 import { boundCannotBeat, isBetterKey, planKey } from './objective.ts';
 import { collapsePreCopies, packPreCopies } from './pre-copy-packing.ts';
+import type { Pace, Steps } from './plan-pace.ts';
 
 /** Packing one leaf's pre-copies is tiny in practice; past this, the leaf counts as unresolved. */
 const PACKING_NODES = 100_000;
@@ -24,8 +25,11 @@ export interface SearchStart {
   posts: number;
 }
 
-/** `workBudget` counts option evaluations in the bounds, so big components stop as early as small ones. */
-export function searchComponent(layout: ComponentLayout, floorMbps: number, start: SearchStart | undefined, workBudget: number): SearchResult {
+/**
+ * `workBudget` counts option evaluations in the bounds, so big components stop as early as small
+ * ones; the search also stops at `deadlineMs`, and yields whenever `pace` says a slice is done.
+ */
+export function* searchComponent(layout: ComponentLayout, floorMbps: number, start: SearchStart | undefined, workBudget: number, pace: Pace, deadlineMs: number): Steps<SearchResult> {
   const { collapsed, candidates } = collapsePreCopies(layout);
   const { options, capacityCount, memoryNeedMib, vcpuNeed, freeMemoryMib, freeVcpus } = collapsed;
   const n = options.length;
@@ -69,12 +73,20 @@ export function searchComponent(layout: ComponentLayout, floorMbps: number, star
   const fits = (k: number, c: number): boolean =>
     c < 0 || (memory[c]! + memoryNeedMib[k]! <= freeMemoryMib[c]! + 1e-9 && vcpus[c]! + vcpuNeed[k]! <= freeVcpus[c]! + 1e-9);
 
-  const visit = (depth: number, maxMbps: number, sumMbps: number, posts: number): void => {
+  let calls = 0;
+  const visit = function* (depth: number, maxMbps: number, sumMbps: number, posts: number): Steps<void> {
     if (stopped) return;
     work += n - depth + 1;
     if (work > workBudget) {
       stopped = true;
       return;
+    }
+    if ((++calls & 1023) === 0) {
+      if (pace.expired(deadlineMs)) {
+        stopped = true;
+        return;
+      }
+      if (pace.due()) yield;
     }
     if (depth === n) {
       if (!isBetter(maxMbps, sumMbps, posts)) return;
@@ -109,7 +121,7 @@ export function searchComponent(layout: ComponentLayout, floorMbps: number, star
         anywhereMib += memoryNeedMib[k]!;
         anywhereVcpus += vcpuNeed[k]!;
       }
-      if (!merged || capacityLeftForAnywhere()) visit(depth + 1, Math.max(maxMbps, loads[o.slot]!), sumMbps + o.weightMbps, posts + (o.postCopy ? 1 : 0));
+      if (!merged || capacityLeftForAnywhere()) yield* visit(depth + 1, Math.max(maxMbps, loads[o.slot]!), sumMbps + o.weightMbps, posts + (o.postCopy ? 1 : 0));
       if (merged) {
         anywhere.pop();
         anywhereMib -= memoryNeedMib[k]!;
@@ -167,7 +179,7 @@ export function searchComponent(layout: ComponentLayout, floorMbps: number, star
     return boundCannotBeat(planKey(bound, sumMbps + minWeightSuffix[depth]!, posts + forcedPostSuffix[depth]!), planKey(bestMax, bestSum, bestPosts));
   }
 
-  visit(0, floorMbps, 0, 0);
+  yield* visit(0, floorMbps, 0, 0);
   return { choice: best, finished: !stopped && !packingGaveUp, rootBoundMbps };
 }
 

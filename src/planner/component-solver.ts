@@ -1,16 +1,33 @@
-// Exact solver for any component (shared destinations, hosts on both sides, destination choice
-// under capacity). Cheap heuristics give a good first solution; exact methods then prove (or
-// improve) it within a work budget, past which the plan says it is unproven and gives a bound.
+// Solver for any coupled group (shared destinations, hosts on both sides, destination choice
+// under capacity). First a near-optimal plan with a certified bound: local search from a greedy
+// start (coupled-local-search.ts) against the LP relaxation's bound (lp-bound.ts), improved by
+// iterated local search until the gap closes or the group's time is spent. Then, for small
+// groups (or while the gap is still wide), the exact methods — depth-first branch and bound, and
+// the dominance programme when no capacity is in play — seeded with that plan, until they finish
+// (proven: contention and tie-breaks) or the group's deadline passes.
 import type { FixedPart } from './decompose.ts';
 import { layOutComponent, type ComponentLayout } from './component-layout.ts';
 import { findIncumbent } from './component-incumbent.ts';
 import { runProgramme } from './component-programme.ts';
 import { searchComponent, type SearchStart } from './component-search.ts';
+import { CoupledState, greedyAssign, improve, perturb, type Stage } from './coupled-local-search.ts';
+import { LpBound } from './lp-bound.ts';
+import { contentionGap, isBetterKey, type PlanKey } from './objective.ts';
+import type { Pace, Steps } from './plan-pace.ts';
 import type { PlanningProblem } from './problem.ts';
+import { createRandom } from '../util/random.ts';
 
 const BEAM_WIDTH = 48;
 const QUICK_SEARCH_WORK = 3_000_000;
 const LONG_SEARCH_WORK = 12_000_000;
+/** Up to this many moves the exact methods run after the heuristics, even once the gap is closed. */
+const EXACT_MAX_MOVES = 40;
+const LP_STEPS_PER_SLICE = 25;
+const LOCAL_SEARCH_WORK = 200_000;
+/** Aims that miss in a row before the search kicks the plan; kicks before it gives up. */
+const MIN_STEP = 1e-4;
+const SMALL_STALLS = 3;
+const LARGE_STALLS = 1000;
 
 export interface ComponentSolution {
   /** Option per item, aligned with the items given. */
@@ -21,37 +38,121 @@ export interface ComponentSolution {
   lowerBoundMbps: number;
 }
 
+export function* solveComponent(problem: PlanningProblem, fixed: FixedPart, items: readonly number[], floorMbps: number, pace: Pace, deadlineMs: number): Steps<ComponentSolution | null> {
+  if (pace.legacySearch) return yield* solveComponentLegacy(problem, fixed, items, floorMbps, pace, deadlineMs);
+  const layout = layOutComponent(problem, fixed, items);
+  const n = layout.order.length;
+  const startMs = pace.nowMs();
+  const state = new CoupledState(layout, floorMbps);
+  let best: Int32Array | undefined;
+  let bestKey: PlanKey | undefined;
+  let lowerBoundMbps = floorMbps;
+  const gapOf = (): number => (bestKey ? contentionGap(bestKey.contentionMbps, lowerBoundMbps) : Infinity);
+
+  if (greedyAssign(state)) {
+    yield* descend(state, pace);
+    best = Int32Array.from(state.choice);
+    bestKey = state.key();
+    const lp = new LpBound(layout, floorMbps, bestKey.contentionMbps);
+    // Small groups keep most of their time for the exact methods; large ones spend it here.
+    const heuristicEndMs = startMs + (deadlineMs - startMs) * (n > EXACT_MAX_MOVES ? 1 : 0.25);
+    const random = createRandom(n * 7919 + 17);
+    const goal = n > EXACT_MAX_MOVES ? pace.gap : 0;
+    let stepMbps = 0;
+    let stalls = 0;
+    while (pace.nowMs() < heuristicEndMs && stalls <= (n > EXACT_MAX_MOVES ? LARGE_STALLS : SMALL_STALLS)) {
+      lp.iterate(LP_STEPS_PER_SLICE, bestKey.contentionMbps);
+      lowerBoundMbps = Math.max(lowerBoundMbps, lp.boundMbps);
+      if (gapOf() <= goal) break;
+      // Aim below the best plan (halfway to the bound, closer after each miss): least overflow above
+      // the aim first, then the tie-breaks under what was reached.
+      if (stepMbps <= bestKey.contentionMbps * MIN_STEP) {
+        stepMbps = (bestKey.contentionMbps - lowerBoundMbps) / 2;
+        state.restore(best);
+        if (stalls++ > 0) perturb(state, random, 2 + Math.ceil(n / 20));
+      } else {
+        state.restore(best);
+      }
+      const aimMbps = Math.max(lowerBoundMbps, bestKey.contentionMbps - stepMbps);
+      yield* descendTo(state, aimMbps, pace, heuristicEndMs);
+      const key = state.key();
+      if (isBetterKey(key, bestKey)) {
+        best = Int32Array.from(state.choice);
+        bestKey = key;
+        stepMbps = (bestKey.contentionMbps - lowerBoundMbps) / 2;
+      } else {
+        stepMbps /= 2;
+      }
+      pace.report({ incumbentMbps: bestKey.contentionMbps, lowerBoundMbps, gap: gapOf() });
+      if (pace.due()) yield;
+    }
+    pace.report({ incumbentMbps: bestKey.contentionMbps, lowerBoundMbps, gap: gapOf() });
+  }
+
+  if (!best || n <= EXACT_MAX_MOVES || gapOf() > pace.gap) {
+    const start = best && keyOf(layout, floorMbps, best);
+    const attempts: Array<() => Steps<{ choice?: Int32Array; finished: boolean; rootBoundMbps: number }>> = [
+      () => searchComponent(layout, floorMbps, start, QUICK_SEARCH_WORK, pace, deadlineMs),
+      ...(layout.capacityCount === 0 && n <= EXACT_MAX_MOVES ? [() => runProgramme(layout, floorMbps, best, Infinity, pace, deadlineMs)] : []),
+      () => searchComponent(layout, floorMbps, best && keyOf(layout, floorMbps, best), Infinity, pace, deadlineMs),
+    ];
+    for (const attempt of attempts) {
+      if (pace.expired(deadlineMs)) break;
+      const result = yield* attempt();
+      lowerBoundMbps = Math.max(lowerBoundMbps, result.rootBoundMbps);
+      if (result.finished) return result.choice ? solution(layout, items, result.choice, true, lowerBoundMbps) : null;
+      if (result.choice) best = result.choice;
+    }
+  }
+  if (!best) throw new Error(`planner: no assignment found for ${items.length} coupled moves within the time limit`);
+  return solution(layout, items, best, false, lowerBoundMbps);
+}
+
+/** Overflow above `aimMbps` down as far as it goes, then the three stages from where that ended. */
+function* descendTo(state: CoupledState, aimMbps: number, pace: Pace, endMs: number): Steps<void> {
+  const stage: Stage = { kind: 'target', limitMbps: aimMbps };
+  while (improve(state, stage, LOCAL_SEARCH_WORK).exhausted && !pace.expired(endMs)) if (pace.due()) yield;
+  yield* descend(state, pace);
+}
+
+/** Local search through the three stages: max load, then contending traffic and post-copies under it. */
+function* descend(state: CoupledState, pace: Pace): Steps<void> {
+  for (const kind of ['max', 'sum', 'posts'] as const) {
+    const stage: Stage = { kind, limitMbps: state.maxLoadMbps() };
+    // Stopping early leaves a complete plan: every step keeps one option.
+    while (improve(state, stage, LOCAL_SEARCH_WORK).exhausted && !pace.expired()) if (pace.due()) yield;
+  }
+}
+
 /**
- * Null when no assignment fits the capacities. Cheap heuristics first (greedy, a beam of the
- * programme), then exact: depth-first search on a small budget (fast on many-option components),
- * then the dominance programme guided by its best (fast when bins close early), then a longer search.
+ * The earlier solver, kept for the bench's side-by-side rows: greedy, a beam of the programme,
+ * then exact search and programme within work budgets (and the deadline).
  */
-export function solveComponent(problem: PlanningProblem, fixed: FixedPart, items: readonly number[], floorMbps: number): ComponentSolution | null {
+function* solveComponentLegacy(problem: PlanningProblem, fixed: FixedPart, items: readonly number[], floorMbps: number, pace: Pace, deadlineMs: number): Steps<ComponentSolution | null> {
   const layout = layOutComponent(problem, fixed, items);
   const greedy = findIncumbent(layout);
-  const beam = runProgramme(layout, floorMbps, greedy.feasible ? greedy.choice : undefined, BEAM_WIDTH);
+  const beam = yield* runProgramme(layout, floorMbps, greedy.feasible ? greedy.choice : undefined, BEAM_WIDTH, pace, deadlineMs);
   let best = beam.choice ?? (greedy.feasible ? greedy.choice : undefined);
   let lowerBoundMbps = beam.rootBoundMbps;
-  // With capacities in play the programme's states carry them too and seldom dominate: search only.
   const attempts = [
-    () => searchComponent(layout, floorMbps, best && keyOf(layout, floorMbps, best), QUICK_SEARCH_WORK),
-    ...(layout.capacityCount === 0 ? [() => runProgramme(layout, floorMbps, best, Infinity)] : []),
-    () => searchComponent(layout, floorMbps, best && keyOf(layout, floorMbps, best), LONG_SEARCH_WORK),
+    () => searchComponent(layout, floorMbps, best && keyOf(layout, floorMbps, best), QUICK_SEARCH_WORK, pace, deadlineMs),
+    ...(layout.capacityCount === 0 ? [() => runProgramme(layout, floorMbps, best, Infinity, pace, deadlineMs)] : []),
+    () => searchComponent(layout, floorMbps, best && keyOf(layout, floorMbps, best), LONG_SEARCH_WORK, pace, deadlineMs),
   ];
   for (const attempt of attempts) {
-    const result = attempt();
+    const result = yield* attempt();
     lowerBoundMbps = Math.max(lowerBoundMbps, result.rootBoundMbps);
-    if (result.finished) return result.choice ? solution(result.choice, true) : null;
+    if (result.finished) return result.choice ? solution(layout, items, result.choice, true, lowerBoundMbps) : null;
     if (result.choice) best = result.choice;
   }
   if (!best) throw new Error(`planner: no assignment found for ${items.length} coupled moves within the search budget`);
-  return solution(best, false);
+  return solution(layout, items, best, false, lowerBoundMbps);
+}
 
-  function solution(choice: Int32Array, proven: boolean): ComponentSolution {
-    const chosen = new Map<number, number>();
-    layout.order.forEach((item, k) => chosen.set(item, layout.optionIndex[k]![choice[k]!]!));
-    return { options: items.map((i) => chosen.get(i)!), proven, lowerBoundMbps };
-  }
+function solution(layout: ComponentLayout, items: readonly number[], choice: Int32Array, proven: boolean, lowerBoundMbps: number): ComponentSolution {
+  const chosen = new Map<number, number>();
+  layout.order.forEach((item, k) => chosen.set(item, layout.optionIndex[k]![choice[k]!]!));
+  return { options: items.map((i) => chosen.get(i)!), proven, lowerBoundMbps };
 }
 
 function keyOf(layout: ComponentLayout, floorMbps: number, choice: Int32Array): SearchStart {

@@ -4,6 +4,7 @@
 // solver respects), or the plan is refused before anything moves. Pure.
 import { PlanInfeasibleError } from './plan-infeasible-error.ts';
 import { planMigrations } from './plan-migrations.ts';
+import type { PlanOptions } from './plan-pace.ts';
 import { movePermittedModes } from './move-modes.ts';
 import { mibPerSecond } from './time-model.ts';
 import type { ConvergencePolicy, MoveRequest, Plan, PlanInput } from './types.ts';
@@ -31,7 +32,7 @@ const REMEDIES: Record<ConvergencePolicy, Remedy[]> = {
   fail: [],
 };
 
-export function planConvergentMigrations(input: PlanInput): Plan {
+export function planConvergentMigrations(input: PlanInput, options: PlanOptions = {}): Plan {
   const timeoutS = input.timeoutMs !== undefined && input.timeoutMs > 0 ? input.timeoutMs / 1000 : Infinity;
   const policy = input.convergence ?? 'prefer-post-copy';
   const remedyOf = new Map<string, Remedied>();
@@ -63,7 +64,7 @@ export function planConvergentMigrations(input: PlanInput): Plan {
   }
   // Each round escalates at least one VM, and each VM has at most two remedies.
   for (let round = 0; round <= 2 * input.moves.length + 1; round++) {
-    const plan = planMigrations(withRemedies(input, remedyOf));
+    const plan = planMigrations(withRemedies(input, remedyOf), options);
     const late = plan.migrations.filter((m) => m.mode === 'pre-copy' && !((m.estimatedDurationS ?? 0) <= timeoutS));
     if (late.length === 0) return plan;
     for (const m of late) escalate(moveByVm.get(m.vm)!, { durationS: m.estimatedDurationS ?? Infinity, streamMbps: m.predictedStreamMbps ?? 0, context: 'in the plan' });

@@ -2,6 +2,8 @@
 // time estimates and explanations. Pure and deterministic.
 import { hostContention, maxContentionMbps, type MigrationInFlight } from './contention.ts';
 import { explainChoice } from './explain.ts';
+import { contentionGap } from './objective.ts';
+import { Pace, runSteps, runStepsAsync, type PlanOptions, type Steps } from './plan-pace.ts';
 import { buildPlanningProblem } from './problem.ts';
 import { solveAssignment } from './solve-assignment.ts';
 import { polishForTime } from './time-polish.ts';
@@ -9,10 +11,29 @@ import type { Plan, PlanInput, PlannedMigration, VmTraffic, WaveSummary } from '
 import { estimateWaveTimes } from './wave-timing.ts';
 import { assignWaves } from './waves.ts';
 
-export function planMigrations(input: PlanInput): Plan {
+/** Plans synchronously (tests, the bench): the time limit holds, nothing else can run meanwhile. */
+export function planMigrations(input: PlanInput, options: PlanOptions = {}): Plan {
+  const pace = new Pace(options);
+  return runSteps(planSteps(input, pace), pace);
+}
+
+/**
+ * Plans without blocking the event loop: progress goes to `options.onProgress` (after the first
+ * second), and `options.signal` ends planning within a slice (InterruptedError, exit 99).
+ */
+export function planMigrationsAsync(input: PlanInput, options: PlanOptions = {}): Promise<Plan> {
+  const pace = new Pace(options);
+  return runStepsAsync(planSteps(input, pace), pace, options);
+}
+
+const POLISH_MS = 500;
+
+function* planSteps(input: PlanInput, pace: Pace): Steps<Plan> {
   const problem = buildPlanningProblem(input);
-  const solved = solveAssignment(problem);
-  const chosen = polishForTime(input, problem, solved.chosen, input.objective);
+  const solved = yield* solveAssignment(problem, pace);
+  // The polish is one synchronous step: bounded by the time limit and by a short slice of its own.
+  const polishEndMs = Math.min(pace.deadlineMs, pace.nowMs() + POLISH_MS);
+  const chosen = polishForTime(input, problem, solved.chosen, input.objective, () => pace.expired(polishEndMs));
   const inFlight: MigrationInFlight[] = problem.items.map((it, i) => {
     const o = it.options[chosen[i]!]!;
     return { vm: it.vm.vm, from: it.move.from, to: problem.hostNames[o.destination]!, mode: o.mode };
@@ -56,6 +77,7 @@ export function planMigrations(input: PlanInput): Plan {
     contendingTrafficMbps,
     provenOptimal,
     contentionLowerBoundMbps: solved.lowerBoundMbps,
+    contentionGap: contentionGap(contentionMbps, solved.lowerBoundMbps),
     waveSummaries: summariseWaves(input, inFlight, waveOf, waves, times.waveDurationS),
   };
 }

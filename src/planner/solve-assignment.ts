@@ -7,6 +7,7 @@ import { solveComponent } from './component-solver.ts';
 import { decompose, type Component, type FixedPart } from './decompose.ts';
 import { solvePair } from './pair-solver.ts';
 import { compareMbps } from './objective.ts';
+import type { Pace, Steps } from './plan-pace.ts';
 import type { PlanningProblem } from './problem.ts';
 
 export interface Assignment {
@@ -25,27 +26,43 @@ interface GroupResult {
   lowerBoundMbps: number;
 }
 
-export function solveAssignment(problem: PlanningProblem): Assignment {
+/** Share of the time limit for the first pass (the contention); the rest re-solves for the tie-breaks. */
+const FIRST_PASS_SHARE = 0.85;
+
+export function* solveAssignment(problem: PlanningProblem, pace: Pace): Steps<Assignment> {
   const { fixed, components } = decompose(problem);
   assertFixedCapacity(problem, fixed);
   assertMovesFit(problem, fixed);
   const chosen = Int32Array.from(fixed.optionOf);
   const floorMbps = Math.max(0, ...fixed.loadMbps);
-  const firstPass = components.map((c) => solveGroup(problem, fixed, c, floorMbps));
+  const firstEndMs = pace.nowMs() + (pace.deadlineMs - pace.nowMs()) * FIRST_PASS_SHARE;
+  const firstPass: GroupResult[] = [];
+  for (const [ci, c] of components.entries()) {
+    pace.report({ group: ci + 1, groups: components.length, moves: c.items.length, incumbentMbps: undefined, gap: undefined });
+    firstPass.push(yield* solveGroup(problem, fixed, c, floorMbps, pace, shareOf(pace, firstEndMs, components, ci)));
+  }
   const contentionMbps = Math.max(floorMbps, ...firstPass.map((r) => r.maxMbps));
   let proven = true;
   let lowerBoundMbps = floorMbps;
-  components.forEach((c, ci) => {
+  for (const [ci, c] of components.entries()) {
     const first = firstPass[ci]!;
-    const result = compareMbps(first.maxMbps, contentionMbps) < 0 ? solveGroup(problem, fixed, c, contentionMbps) : first;
+    const result = compareMbps(first.maxMbps, contentionMbps) < 0 ? yield* solveGroup(problem, fixed, c, contentionMbps, pace, shareOf(pace, pace.deadlineMs, components, ci)) : first;
     c.items.forEach((item, k) => (chosen[item] = result.options[k]!));
     proven &&= first.proven && result.proven;
     lowerBoundMbps = Math.max(lowerBoundMbps, first.proven ? first.maxMbps : first.lowerBoundMbps);
-  });
+  }
   return { chosen, proven, lowerBoundMbps: proven ? contentionMbps : lowerBoundMbps };
 }
 
-function solveGroup(problem: PlanningProblem, fixed: FixedPart, component: Component, floorMbps: number): GroupResult {
+/** A group's deadline: the time left until `endMs`, shared by the groups still to solve in proportion to their size. */
+function shareOf(pace: Pace, endMs: number, components: readonly Component[], from: number): number {
+  const sizes = components.slice(from).map((c) => (c.pair ? 0 : c.items.length));
+  const total = sizes.reduce((s, x) => s + x, 0);
+  const now = pace.nowMs();
+  return total === 0 ? endMs : now + Math.max(0, endMs - now) * (sizes[0]! / total);
+}
+
+function* solveGroup(problem: PlanningProblem, fixed: FixedPart, component: Component, floorMbps: number, pace: Pace, deadlineMs: number): Steps<GroupResult> {
   const items = component.items.map((i) => problem.items[i]!);
   let result: { options: number[]; proven: boolean; lowerBoundMbps: number } | null;
   if (component.pair) {
@@ -61,7 +78,7 @@ function solveGroup(problem: PlanningProblem, fixed: FixedPart, component: Compo
     );
     result = { options: postCopy.map((p) => (p ? 1 : 0)), proven: true, lowerBoundMbps: 0 };
   } else {
-    result = solveComponent(problem, fixed, component.items, floorMbps);
+    result = yield* solveComponent(problem, fixed, component.items, floorMbps, pace, deadlineMs);
   }
   if (!result) throw componentCapacityError(problem, fixed, component.items);
   const loads = new Map<number, number>();

@@ -18,7 +18,8 @@ interface Standing {
   posts: number;
 }
 
-export function polishForTime(input: PlanInput, problem: PlanningProblem, chosen: Int32Array, objective: PlanObjective): Int32Array {
+/** `outOfTime` ends the polish early (planning's time limit; at fleet size each evaluation re-times every wave). */
+export function polishForTime(input: PlanInput, problem: PlanningProblem, chosen: Int32Array, objective: PlanObjective, outOfTime: () => boolean = () => false): Int32Array {
   const choice = Int32Array.from(chosen);
   const items = problem.items;
   const loads = Float64Array.from(problem.baseLoadMbps);
@@ -71,7 +72,7 @@ export function polishForTime(input: PlanInput, problem: PlanningProblem, chosen
   let evaluations = 0;
   for (let pass = 0, improved = true; improved && pass < MAX_PASSES; pass++) {
     improved = false;
-    for (let i = 0; i < items.length && evaluations < MAX_EVALUATIONS; i++) {
+    for (let i = 0; i < items.length && evaluations < MAX_EVALUATIONS && !outOfTime(); i++) {
       for (const oi of candidates[i]!) {
         if (oi === choice[i] || evaluations >= MAX_EVALUATIONS) continue;
         const was = choice[i]!;

@@ -138,6 +138,8 @@ export interface Plan {
    */
   provenOptimal?: boolean;
   contentionLowerBoundMbps?: number;
+  /** (contention − lower bound) / contention: 0 when the contention is proven minimal. */
+  contentionGap?: number;
   /** Per wave, in order. */
   waveSummaries?: WaveSummary[];
 }

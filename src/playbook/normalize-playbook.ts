@@ -23,6 +23,8 @@ export const CONSTRAINT_DEFAULTS: Constraints = {
 };
 
 export const SAMPLING_DEFAULTS = { durationMs: 30_000, intervalMs: 1000 };
+/** Planning stops after 10 s, or once within 0.5 % of the contention's lower bound. */
+export const PLANNER_DEFAULTS = { timeLimitMs: 10_000, gap: 0.005 };
 
 export function normalizePlaybook(raw: RawPlaybook, file: string, inventory: Inventory, sourceMap: SourceMap): Playbook {
   const c = raw.constraints ?? {};
@@ -63,6 +65,10 @@ export function normalizePlaybook(raw: RawPlaybook, file: string, inventory: Inv
     },
     strategy: raw.strategy ?? 'traffic-sensitive',
     objective: raw.objective ?? 'contention',
+    planner: {
+      timeLimitMs: ms(raw.planner?.time_limit, PLANNER_DEFAULTS.timeLimitMs),
+      gap: raw.planner?.gap === undefined ? PLANNER_DEFAULTS.gap : Number(String(raw.planner.gap).replace('%', '')) / 100,
+    },
     migrations,
     constraints,
     report: { path: raw.report?.path, dir: raw.report?.dir, formats: raw.report?.formats ? [...raw.report.formats] : ['json'] },

@@ -120,6 +120,18 @@ export const playbookSchema = {
     },
     strategy: { enum: ['traffic-sensitive', 'pre-copy', 'post-copy'] },
     objective: { enum: ['contention', 'time'] },
+    planner: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'How long planning may take: it stops at time_limit or once the contention is within gap of its proven lower bound.',
+      properties: {
+        time_limit: duration,
+        gap: {
+          description: 'Relative gap at which a large coupled group stops improving: "0.5%" or a number of percent.',
+          oneOf: [{ type: 'number', minimum: 0, maximum: 100 }, { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?%$' }],
+        },
+      },
+    },
     migrations: {
       type: 'array',
       minItems: 1,

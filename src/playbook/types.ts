@@ -119,6 +119,8 @@ export interface Playbook {
   sampling: { durationMs: number; intervalMs: number };
   strategy: Strategy;
   objective: PlanObjective;
+  /** Planning's time limit and the relative contention gap at which it may stop (0.005 = 0.5 %). */
+  planner: { timeLimitMs: number; gap: number };
   migrations: MigrationSpec[];
   constraints: Constraints;
   report: ReportSettings;

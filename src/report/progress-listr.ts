@@ -3,7 +3,7 @@
 import { Listr, ListrLogger, ProcessOutput, type ListrTaskWrapper } from 'listr2';
 import { STAGES, type EngineEvent, type EngineEvents } from '../executor/engine-events.ts';
 import type { Plan } from '../planner/types.ts';
-import { formatMigrationProgress } from './progress-format.ts';
+import { formatMigrationProgress, formatPlanProgress } from './progress-format.ts';
 import { plural } from '../util/plural.ts';
 import { formatDurationMs } from '../util/duration.ts';
 
@@ -42,6 +42,7 @@ export function startListrProgress(events: EngineEvents, check: boolean, renderP
   };
   const migrationTasks = new Map<string, ListrTaskWrapper<unknown, never, never>>();
   let measureTask: ListrTaskWrapper<unknown, never, never> | undefined;
+  let planTask: ListrTaskWrapper<unknown, never, never> | undefined;
   let measured = 0;
 
   const unsubscribe = events.subscribe((e) => {
@@ -52,6 +53,9 @@ export function startListrProgress(events: EngineEvents, check: boolean, renderP
       case 'measure-done':
         measured += 1;
         if (measureTask) measureTask.output = `${e.host}: ${plural(e.vms.length, 'VM')}, NIC tx ${e.rates.nicTxMbps.toFixed(0)} / rx ${e.rates.nicRxMbps.toFixed(0)} Mbps (${plural(measured, 'host')} done)`;
+        break;
+      case 'plan-progress':
+        if (planTask) planTask.output = formatPlanProgress(e.progress);
         break;
       case 'planned':
         planned.resolve(e.plan);
@@ -89,6 +93,7 @@ export function startListrProgress(events: EngineEvents, check: boolean, renderP
       {
         title: 'Plan migrations',
         task: async (_ctx, task) => {
+          planTask = task;
           const plan = await planned.promise;
           if (renderPlan) task.output = renderPlan(plan);
         },

@@ -1,6 +1,6 @@
 // Progress as plain lines on stderr: for pipes, log files and CI (no escape codes, no redraws).
 import type { EngineEvents } from '../executor/engine-events.ts';
-import { formatMigrationProgress } from './progress-format.ts';
+import { formatMigrationProgress, formatPlanProgress } from './progress-format.ts';
 import { plural } from '../util/plural.ts';
 import { formatDurationMs, formatDurationS } from '../util/duration.ts';
 
@@ -19,6 +19,9 @@ export function startPlainProgress(events: EngineEvents, write: (line: string) =
       case 'measure-done':
         write(`  ${e.host}: NIC tx ${e.rates.nicTxMbps.toFixed(1)} rx ${e.rates.nicRxMbps.toFixed(1)} Mbps, background tx ${e.rates.backgroundTxMbps.toFixed(1)} rx ${e.rates.backgroundRxMbps.toFixed(1)} Mbps, ${plural(e.vms.length, 'VM')}`);
         if (verbosity === 'verbose') for (const v of e.vms) write(`    ${v.vm}: tx ${v.txMbps.toFixed(1)} rx ${v.rxMbps.toFixed(1)} Mbps`);
+        break;
+      case 'plan-progress':
+        write(`  ${formatPlanProgress(e.progress)}`);
         break;
       case 'planned':
         write(`  plan: ${plural(e.plan.migrations.length, 'migration')} in ${plural(e.plan.waves, 'wave')}, contention ${e.plan.contentionMbps.toFixed(1)} Mbps`);

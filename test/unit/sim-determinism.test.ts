@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadPlaybook } from '../../src/playbook/load-playbook.ts';
-import type { RunReport } from '../../src/report/run-report.ts';
+import type { RunReport } from '../../src/executor/run-report.ts';
 import { runSim } from '../helpers/run-sim.ts';
 import { writeTemp } from '../helpers/temp-files.ts';
 

@@ -4,7 +4,7 @@
 import type { Inventory, SimFaults, SimVmSpec } from '../../playbook/types.ts';
 import { createRandom } from '../../util/random.ts';
 import type { MigrationRequest } from '../driver.ts';
-import { allocateMaxMinFair, type FlowDemand } from './max-min-fair.ts';
+import { NicSharing } from './nic-sharing.ts';
 import type { Timeline } from './virtual-clock.ts';
 
 export const BYTES_PER_MIB = 1024 * 1024;
@@ -29,6 +29,9 @@ export interface SimHostState {
   /** Host view: tx = bytes the NIC sent. */
   nicTxBytes: number;
   nicRxBytes: number;
+  /** Background rates achieved after sharing the NIC (set by reallocate). */
+  achievedBackgroundTxMbps: number;
+  achievedBackgroundRxMbps: number;
 }
 
 export interface SimVmState {
@@ -40,6 +43,9 @@ export interface SimVmState {
   rxBytes: number;
   /** Migration attempts so far (for fault injection). */
   attempts: number;
+  /** Application rates achieved after sharing the NIC (set by reallocate; 0 unless running). */
+  achievedTxMbps: number;
+  achievedRxMbps: number;
 }
 
 export type SimPhase = 'setup' | 'pre-copy' | 'stop-and-copy' | 'post-copy' | 'done' | 'failed';
@@ -86,7 +92,9 @@ export class SimWorld implements Timeline {
   private readonly faults: SimFaults;
   private readonly random: () => number;
   nowMs = 0;
-  private appRates = new Map<string, { txMbps: number; rxMbps: number }>();
+  private readonly sharing: NicSharing;
+  /** VMs that were running at the last reallocate, in VM order: the ones whose traffic flows. */
+  private sending: SimVmState[] = [];
 
   constructor(inventory: Inventory) {
     this.faults = inventory.simFaults;
@@ -104,9 +112,14 @@ export class SimWorld implements Timeline {
         backgroundRxMbps: h.background.rxMbps,
         nicTxBytes: 0,
         nicRxBytes: 0,
+        achievedBackgroundTxMbps: 0,
+        achievedBackgroundRxMbps: 0,
       });
-      for (const spec of h.simVms) this.vms.set(spec.name, { spec, host: h.name, state: 'running', txBytes: 0, rxBytes: 0, attempts: 0 });
+      for (const spec of h.simVms) {
+        this.vms.set(spec.name, { spec, host: h.name, state: 'running', txBytes: 0, rxBytes: 0, attempts: 0, achievedTxMbps: 0, achievedRxMbps: 0 });
+      }
     }
+    this.sharing = new NicSharing([...this.hosts.values()]);
     this.reallocate();
   }
 
@@ -174,20 +187,19 @@ export class SimWorld implements Timeline {
 
   /** Current application rates actually achieved (after sharing), per VM. */
   achievedAppRates(): ReadonlyMap<string, { txMbps: number; rxMbps: number }> {
-    return this.appRates;
+    return new Map(this.sending.map((vm) => [vm.spec.name, { txMbps: vm.achievedTxMbps, rxMbps: vm.achievedRxMbps }]));
   }
 
   private integrate(dtMs: number): void {
     for (const host of this.hosts.values()) {
-      host.nicTxBytes += mbpsToBytesPerMs(this.backgroundRate(host, 'tx')) * dtMs;
-      host.nicRxBytes += mbpsToBytesPerMs(this.backgroundRate(host, 'rx')) * dtMs;
+      host.nicTxBytes += mbpsToBytesPerMs(host.achievedBackgroundTxMbps) * dtMs;
+      host.nicRxBytes += mbpsToBytesPerMs(host.achievedBackgroundRxMbps) * dtMs;
     }
-    for (const [name, rate] of this.appRates) {
-      const vm = this.vms.get(name);
-      const host = vm && this.hosts.get(vm.host);
-      if (!vm || !host) continue;
-      const tx = mbpsToBytesPerMs(rate.txMbps) * dtMs;
-      const rx = mbpsToBytesPerMs(rate.rxMbps) * dtMs;
+    for (const vm of this.sending) {
+      const host = this.hosts.get(vm.host);
+      if (!host) continue;
+      const tx = mbpsToBytesPerMs(vm.achievedTxMbps) * dtMs;
+      const rx = mbpsToBytesPerMs(vm.achievedRxMbps) * dtMs;
       vm.txBytes += tx;
       vm.rxBytes += rx;
       host.nicTxBytes += tx;
@@ -207,12 +219,6 @@ export class SimWorld implements Timeline {
       }
     }
   }
-
-  /** Background flows get what is left after nothing: they are flows like any other. */
-  private backgroundRate(host: SimHostState, dir: 'tx' | 'rx'): number {
-    return this.backgroundRates.get(`${host.name}:${dir}`) ?? 0;
-  }
-  private backgroundRates = new Map<string, number>();
 
   private throttle(m: SimMigration): number {
     return m.request.autoConverge ? Math.pow(AUTO_CONVERGE_FACTOR, Math.max(0, m.iteration - 1)) : 1;
@@ -384,42 +390,23 @@ export class SimWorld implements Timeline {
 
   /** Recomputes every flow's rate; call after any change of flows or demands. */
   reallocate(): void {
-    const flows: FlowDemand[] = [];
-    const owners: Array<{ kind: 'bg'; key: string } | { kind: 'app'; vm: string; dir: 'tx' | 'rx' } | { kind: 'mig'; m: SimMigration }> = [];
-    const capacity = new Map<string, number>();
-    for (const h of this.hosts.values()) {
-      capacity.set(`${h.name}:tx`, h.nicMbps);
-      capacity.set(`${h.name}:rx`, h.nicMbps);
-      for (const dir of ['tx', 'rx'] as const) {
-        flows.push({ demandMbps: dir === 'tx' ? h.backgroundTxMbps : h.backgroundRxMbps, links: [`${h.name}:${dir}`] });
-        owners.push({ kind: 'bg', key: `${h.name}:${dir}` });
-      }
-    }
-    for (const [name, vm] of this.vms) {
-      if (vm.state !== 'running') continue;
-      for (const dir of ['tx', 'rx'] as const) {
-        flows.push({ demandMbps: dir === 'tx' ? vm.spec.txMbps : vm.spec.rxMbps, links: [`${vm.host}:${dir}`] });
-        owners.push({ kind: 'app', vm: name, dir });
-      }
-    }
-    for (const m of this.migrations) {
-      if (m.phase === 'setup' || m.phase === 'done' || m.phase === 'failed') continue;
-      flows.push({ demandMbps: m.request.bandwidthMbps > 0 ? m.request.bandwidthMbps : Infinity, links: [`${m.request.from}:tx`, `${m.request.to}:rx`] });
-      owners.push({ kind: 'mig', m });
-    }
-    const rates = allocateMaxMinFair(flows, capacity);
-    this.backgroundRates = new Map();
-    this.appRates = new Map();
-    for (const m of this.migrations) m.rateMbps = 0;
-    owners.forEach((o, i) => {
-      const r = rates[i] ?? 0;
-      if (o.kind === 'bg') this.backgroundRates.set(o.key, r);
-      else if (o.kind === 'mig') o.m.rateMbps = r;
-      else {
-        const cur = this.appRates.get(o.vm) ?? { txMbps: 0, rxMbps: 0 };
-        cur[o.dir === 'tx' ? 'txMbps' : 'rxMbps'] = r;
-        this.appRates.set(o.vm, cur);
-      }
+    const vms = [...this.vms.values()];
+    const transferring = [...this.migrations].filter((m) => m.phase !== 'setup' && m.phase !== 'done' && m.phase !== 'failed');
+    // Background flows get what is left after nothing: they are flows like any other.
+    const rates = this.sharing.allocate(
+      vms.map((vm) => ({ host: vm.host, running: vm.state === 'running', txMbps: vm.spec.txMbps, rxMbps: vm.spec.rxMbps })),
+      transferring.map((m) => ({ from: m.request.from, to: m.request.to, demandMbps: m.request.bandwidthMbps > 0 ? m.request.bandwidthMbps : Infinity })),
+    );
+    [...this.hosts.values()].forEach((h, i) => {
+      h.achievedBackgroundTxMbps = rates.backgroundTxMbps[i]!;
+      h.achievedBackgroundRxMbps = rates.backgroundRxMbps[i]!;
     });
+    vms.forEach((vm, i) => {
+      vm.achievedTxMbps = rates.vmTxMbps[i]!;
+      vm.achievedRxMbps = rates.vmRxMbps[i]!;
+    });
+    this.sending = vms.filter((vm) => vm.state === 'running');
+    for (const m of this.migrations) m.rateMbps = 0;
+    transferring.forEach((m, i) => (m.rateMbps = rates.transferMbps[i]!));
   }
 }

@@ -32,7 +32,7 @@ test('-e takes a JSON mapping and @file like ansible-playbook: mappings merge, o
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
   assert.throws(() => applyOverrides(data, ['{not json']), UsageError);
   assert.throws(() => applyOverrides(data, [`@${writeTemp('- a\n- b\n', 'list.yml')}`]), /must hold a mapping/);
-  assert.throws(() => applyOverrides(data, ['@/nonexistent/overrides.yml']), /file not found/);
+  assert.throws(() => applyOverrides(data, ['@/nonexistent/overrides.yml']), /no such YAML file/);
 });
 
 test('-e values are validated by the schema like the file (exit 4), bad -e syntax is exit 5', async () => {

@@ -138,13 +138,26 @@ export interface DomainNetStats {
   interfaces: DomstatsInterface[];
 }
 
+/** `virsh domstats --raw`: one `Domain: 'NAME'` header per domain, then indented `key=value` lines. */
+function parseDomstatsBlocks(text: string): { domain: string; fields: Map<string, string> }[] {
+  const blocks: { domain: string; fields: Map<string, string> }[] = [];
+  for (const line of lines(text)) {
+    const header = /^Domain: '(.*)'\s*$/.exec(line);
+    if (header) {
+      blocks.push({ domain: header[1]!, fields: new Map() });
+      continue;
+    }
+    const kv = /^\s+([\w.]+)=(.*)$/.exec(line);
+    const current = blocks.at(-1);
+    if (kv && current) current.fields.set(kv[1]!, kv[2]!.trim());
+    else if (line.trim() !== '') throw new VirshOutputError('domstats line', line);
+  }
+  return blocks;
+}
+
 /** `virsh domstats --interface --raw`: `Domain: 'NAME'` blocks of `  net.I.key=value` lines. */
 export function parseDomstatsInterfaces(text: string): DomainNetStats[] {
-  const result: DomainNetStats[] = [];
-  let current: { domain: string; fields: Map<string, string> } | undefined;
-  const flush = (): void => {
-    if (!current) return;
-    const { domain, fields } = current;
+  return parseDomstatsBlocks(text).map(({ domain, fields }) => {
     const count = toNumber(fields.get('net.count') ?? '0', `domstats net.count of ${domain}`);
     const interfaces: DomstatsInterface[] = [];
     for (let i = 0; i < count; i++) {
@@ -158,21 +171,8 @@ export function parseDomstatsInterfaces(text: string): DomainNetStats[] {
         txPackets: num('tx.pkts'),
       });
     }
-    result.push({ domain, interfaces });
-  };
-  for (const line of lines(text)) {
-    const header = /^Domain: '(.*)'\s*$/.exec(line);
-    if (header) {
-      flush();
-      current = { domain: header[1]!, fields: new Map() };
-      continue;
-    }
-    const kv = /^\s+([\w.]+)=(.*)$/.exec(line);
-    if (kv && current) current.fields.set(kv[1]!, kv[2]!.trim());
-    else if (line.trim() !== '') throw new VirshOutputError('domstats line', line);
-  }
-  flush();
-  return result;
+    return { domain, interfaces };
+  });
 }
 
 // ---------------------------------------------------------------- domstats --dirtyrate
@@ -191,11 +191,7 @@ const dirtyRateStatuses = ['unstarted', 'measuring', 'measured'] as const;
 
 /** `virsh domstats --dirtyrate --raw`: `Domain: 'NAME'` blocks of `  dirtyrate.key=value` lines. */
 export function parseDomstatsDirtyrate(text: string): DomainDirtyRate[] {
-  const result: DomainDirtyRate[] = [];
-  let current: { domain: string; fields: Map<string, string> } | undefined;
-  const flush = (): void => {
-    if (!current) return;
-    const { domain, fields } = current;
+  return parseDomstatsBlocks(text).map(({ domain, fields }) => {
     const num = (k: string): number | undefined => (fields.has(k) ? toNumber(fields.get(k)!, `domstats dirtyrate.${k.split('.').pop()} of ${domain}`) : undefined);
     const status = dirtyRateStatuses[num('dirtyrate.calc_status') ?? 0] ?? 'unstarted';
     const rate: DomainDirtyRate = { domain, status };
@@ -204,21 +200,8 @@ export function parseDomstatsDirtyrate(text: string): DomainDirtyRate[] {
     if (mibPerS !== undefined) rate.mibPerS = mibPerS;
     if (periodS !== undefined) rate.periodS = periodS;
     if (fields.has('dirtyrate.calc_mode')) rate.mode = fields.get('dirtyrate.calc_mode')!;
-    result.push(rate);
-  };
-  for (const line of lines(text)) {
-    const header = /^Domain: '(.*)'\s*$/.exec(line);
-    if (header) {
-      flush();
-      current = { domain: header[1]!, fields: new Map() };
-      continue;
-    }
-    const kv = /^\s+([\w.]+)=(.*)$/.exec(line);
-    if (kv && current) current.fields.set(kv[1]!, kv[2]!.trim());
-    else if (line.trim() !== '') throw new VirshOutputError('domstats line', line);
-  }
-  flush();
-  return result;
+    return rate;
+  });
 }
 
 // ---------------------------------------------------------------- domjobinfo

@@ -67,3 +67,14 @@ export function hostileReport(base: RunReport): RunReport {
   for (const h of r.measurements.hosts) if (h.host === host) h.host = HOSTILE;
   return r;
 }
+
+/** The report with every string in it (names, modes, statuses, dates, versions…) replaced by HOSTILE: what a hand-edited RUN.json can hold. */
+export function markupEverywhere(base: RunReport): RunReport {
+  const replace = (value: unknown): unknown => {
+    if (typeof value === 'string') return HOSTILE;
+    if (Array.isArray(value)) return value.map(replace);
+    if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replace(v)]));
+    return value;
+  };
+  return replace(base) as RunReport;
+}

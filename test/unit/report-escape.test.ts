@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { escapeHtml } from '../../src/report/escape-html.ts';
 import { renderHtmlReport } from '../../src/report/html/render-html-report.ts';
-import { demoReport, HOSTILE, hostileReport } from '../helpers/report-fixtures.ts';
+import { demoReport, failingReport, HOSTILE, hostileReport, markupEverywhere } from '../helpers/report-fixtures.ts';
 
 test('escapeHtml: the five markup characters become entities, & first so nothing is escaped twice', () => {
   assert.equal(escapeHtml(`<a href="x" title='y'>&amp;</a>`), '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;');
@@ -25,4 +25,11 @@ test('HTML report: hostile names and messages come out as text, never as markup'
   // Every hostile field is still shown (escaped), not dropped.
   const shown = html.split(escapeHtml(HOSTILE)).length - 1;
   assert.ok(shown >= 10, `hostile text rendered ${shown} times`);
+});
+
+test('HTML report: markup in every string field, modes and statuses too, never reaches the page as markup', async () => {
+  const html = renderHtmlReport(markupEverywhere(await failingReport()));
+  assert.doesNotMatch(html, /<script|<img|onerror=alert\(2\)>/i);
+  assert.doesNotMatch(html, /class="[^"]*[<>'&]/, 'class attributes hold only the renderer\'s names');
+  assert.match(html, /class="chip mode-unknown"/);
 });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { renderHtmlReport } from '../../src/report/html/render-html-report.ts';
-import { demoReport, HOSTILE, hostileReport } from '../helpers/report-fixtures.ts';
+import { demoReport, failingReport, HOSTILE, hostileReport, markupEverywhere } from '../helpers/report-fixtures.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const NO_CHROMIUM = 'Chromium not installed: apt-get install chromium (.ci/run does)';
@@ -85,6 +85,33 @@ test('HTML report with hostile strings: Chromium builds no script or image from 
     assert.equal(await page.locator('h1').evaluate((h) => h.firstChild?.textContent), shown);
     const barVms = await page.locator('.timeline .bar').evaluateAll((bars) => bars.map((b) => b.getAttribute('data-vm')));
     assert.ok(barVms.includes(shown), 'the hostile VM name reads back intact from data-vm');
+    assert.deepEqual(problems, []);
+  });
+  rmSync(dir, { recursive: true, force: true });
+});
+
+// Elements a string could smuggle in to run code, load something or take the reader elsewhere.
+const INJECTABLE = 'script, img, iframe, object, embed, image, foreignObject, a, link, base, form, input, button, video, audio, source';
+
+test('HTML report with markup in every string field (mode and status too): Chromium finds no injected element, handler or class', { timeout: 120_000 }, async (t) => {
+  if (!existsSync(CHROMIUM)) return t.skip(NO_CHROMIUM);
+  const dir = mkdtempSync(join(tmpdir(), 'tsmig-html-'));
+  const htmlFile = join(dir, 'everywhere.html');
+  // The failing run has retries and failures, so every branch of the renderers is taken.
+  writeFileSync(htmlFile, renderHtmlReport(markupEverywhere(await failingReport())));
+  await openInChromium(htmlFile, async ({ page, problems }) => {
+    assert.equal(await page.locator(INJECTABLE).count(), 0, 'no injected element');
+    const handlers = await page.evaluate<string[]>(
+      '[...document.querySelectorAll("*")].flatMap((e) => [...e.attributes].filter((a) => a.name.startsWith("on")).map((a) => e.tagName + " " + a.name))',
+    );
+    assert.deepEqual(handlers, [], 'no event-handler attribute');
+    const classes = await page.evaluate<string[]>('[...new Set([...document.querySelectorAll("[class]")].flatMap((e) => [...e.classList]))]');
+    const odd = classes.filter((c) => !/^[a-z0-9-]+$/.test(c));
+    assert.deepEqual(odd, [], 'every class name comes from the renderer, not from the report');
+    assert.ok(classes.includes('mode-unknown'), 'an unknown mode gets the fixed class mode-unknown');
+    const shown = HOSTILE.replace('\u0001', '\uFFFD');
+    const chips = await page.locator('table.plan .chip').allTextContents();
+    assert.ok(chips.length > 0 && chips.every((c) => c === shown), 'the mode is shown as text');
     assert.deepEqual(problems, []);
   });
   rmSync(dir, { recursive: true, force: true });

@@ -3,6 +3,7 @@ import { escapeHtml } from '../escape-html.ts';
 import { formatBytes } from '../progress-format.ts';
 import type { RunReport } from '../../executor/run-report.ts';
 import { formatDurationS } from './svg-axis.ts';
+import { modeClass, statusClass } from './css-class.ts';
 
 export function renderPlanTable(report: RunReport): string {
   const planned = new Map(report.plan.migrations.map((p) => [p.vm, p]));
@@ -17,18 +18,18 @@ export function renderPlanTable(report: RunReport): string {
     const cells = [
       `<td class="vm">${escapeHtml(vm)}</td>`,
       `<td class="move">${escapeHtml(p?.from ?? m?.from ?? '')} → ${escapeHtml(p?.to ?? m?.to ?? '')}</td>`,
-      `<td><span class="chip mode-${mode}">${mode}</span></td>`,
-      `<td class="num">${p ? p.wave + 1 : '–'}</td>`,
+      `<td><span class="chip ${modeClass(mode)}">${escapeHtml(mode)}</span></td>`,
+      `<td class="num">${p ? escapeHtml(Number(p.wave) + 1) : '–'}</td>`,
       `<td class="num">${p ? `${p.txMbps.toFixed(0)} / ${p.rxMbps.toFixed(0)}` : '–'}</td>`,
-      `<td><span class="status status-${escapeHtml(status.replace(' ', '-'))}">${escapeHtml(status)}</span></td>`,
+      `<td><span class="status ${statusClass('status', status)}">${escapeHtml(status)}</span></td>`,
       `<td class="num">${m?.duration_s != null ? formatDurationS(m.duration_s) : '–'}</td>`,
       `<td class="num">${m && m.bytes > 0 ? formatBytes(m.bytes) : '–'}</td>`,
       `<td class="num">${m?.downtime_ms != null ? `${m.downtime_ms.toFixed(0)} ms` : '–'}</td>`,
-      `<td class="num">${m ? m.retries : '–'}</td>`,
+      `<td class="num">${m ? escapeHtml(m.retries) : '–'}</td>`,
       `<td class="host">${m ? escapeHtml(m.vm_on ?? 'UNKNOWN') : '–'}</td>`,
       `<td class="reason">${escapeHtml(p?.reason ?? m?.reason ?? '')}</td>`,
     ];
-    return `<tr data-vm="${escapeHtml(vm)}" class="row-${escapeHtml(status.replace(' ', '-'))}">${cells.join('')}</tr>`;
+    return `<tr data-vm="${escapeHtml(vm)}" class="${statusClass('row', status)}">${cells.join('')}</tr>`;
   });
   const head = ['VM', 'move', 'mode', 'wave', 'TX / RX Mbps', 'status', 'duration', 'data', 'downtime', 'retries', 'running on', 'why this mode'];
   return (

@@ -22,7 +22,7 @@ export function renderHtmlReport(report: RunReport): string {
     `<section class="nic"><h2>Network per host</h2>` +
       `<div class="legend-row"><span><span class="swatch tx"></span>TX: sent by the host</span><span><span class="swatch rx"></span>RX: received by the host</span></div>` +
       `${renderNicCharts(report)}</section>`,
-    `<footer>${escapeHtml(`${report.tool.name} ${report.tool.version}`)} · exit code ${report.exit_code}</footer>`,
+    `<footer>${escapeHtml(`${report.tool.name} ${report.tool.version}`)} · exit code ${escapeHtml(report.exit_code)}</footer>`,
   ];
   return (
     `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">` +

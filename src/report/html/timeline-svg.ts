@@ -6,6 +6,7 @@ import type { RunReport } from '../../executor/run-report.ts';
 import { escapeHtml } from '../escape-html.ts';
 import { formatClockS, formatDurationS, px, timeTicks } from './svg-axis.ts';
 import { formatBytes } from '../progress-format.ts';
+import { modeClass, statusClass } from './css-class.ts';
 
 const WIDTH_PX = 960;
 const LABEL_WIDTH_PX = 130;
@@ -62,7 +63,7 @@ function renderRow(m: MigrationRecord, rowTopPx: number, x: (s: number) => numbe
   const out = [`<text class="vm-label" x="${LABEL_WIDTH_PX - 8}" y="${px(barTop + 11)}" text-anchor="end">${escapeHtml(label)}<title>${escapeHtml(m.vm)}</title></text>`];
   // Past the ✕ that may follow a bar ending at the plot's right edge.
   const statusX = WIDTH_PX - STATUS_WIDTH_PX + 20;
-  const statusText = `<text class="status status-${m.status}" x="${statusX}" y="${px(barTop + 11)}">${escapeHtml(statusLine(m))}</text>`;
+  const statusText = `<text class="status ${statusClass('status', m.status)}" x="${statusX}" y="${px(barTop + 11)}">${escapeHtml(statusLine(m))}</text>`;
   const attempts: AttemptRecord[] =
     m.attempts.length > 0 ? m.attempts : m.started_s !== null && m.finished_s !== null ? [{ attempt: 1, started_s: m.started_s, finished_s: m.finished_s }] : [];
   if (attempts.length === 0) return out.concat(statusText).join('');
@@ -88,7 +89,7 @@ function renderRow(m: MigrationRecord, rowTopPx: number, x: (s: number) => numbe
     const last = attempts.at(-1)!;
     segs.push(`<text class="fail-mark" x="${px(Math.max(x(last.finished_s), x(last.started_s) + MIN_BAR_WIDTH_PX) + 3)}" y="${px(barTop + 11)}">✕</text>`);
   }
-  const cls = `bar mode-${m.mode} status-${m.status}${attempts.length > 1 ? ' retried' : ''}`;
+  const cls = `bar ${modeClass(m.mode)} ${statusClass('status', m.status)}${attempts.length > 1 ? ' retried' : ''}`;
   out.push(`<g class="${cls}" data-vm="${escapeHtml(m.vm)}" data-attempts="${attempts.length}">${segs.join('')}</g>`, statusText);
   return out.join('');
 }

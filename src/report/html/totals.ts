@@ -32,10 +32,10 @@ export function renderFailures(report: RunReport): string {
   const items = failed.map((m) => {
     const attempts = m.attempts
       .filter((a) => a.error)
-      .map((a) => `<li>attempt ${a.attempt}: ${escapeHtml(a.error ?? '')}</li>`)
+      .map((a) => `<li>attempt ${escapeHtml(a.attempt)}: ${escapeHtml(a.error ?? '')}</li>`)
       .join('');
     return (
-      `<div class="failure" data-vm="${escapeHtml(m.vm)}"><h3>${escapeHtml(m.vm)}: ${escapeHtml(m.from)} → ${escapeHtml(m.to)} (${m.mode})</h3>` +
+      `<div class="failure" data-vm="${escapeHtml(m.vm)}"><h3>${escapeHtml(m.vm)}: ${escapeHtml(m.from)} → ${escapeHtml(m.to)} (${escapeHtml(m.mode)})</h3>` +
       `<p>${escapeHtml(m.error ?? 'unknown error')}</p>` +
       `<p><strong>It runs on ${escapeHtml(m.vm_on ?? 'an UNKNOWN host')}.</strong></p>` +
       (m.recovery ? `<p class="recovery">Recovery: <code>${escapeHtml(m.recovery)}</code></p>` : '') +

@@ -1,15 +1,19 @@
 // The run journal: an append-only JSON-lines file of the plan and every migration's state
 // changes, synced line by line so it survives the engine being killed. `run --resume` reads it.
-import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ExitCode, TsmigError } from '../errors.ts';
 import type { EngineEvents } from './engine-events.ts';
 import type { MigrationMode, Plan } from '../planner/types.ts';
 import type { DriverKind } from '../playbook/types.ts';
 import type { MigrationStatus } from './migration-record.ts';
+import { readRegularTextFile } from '../util/read-regular-file.ts';
 
 /** A migration's state in the journal: started and retrying as it runs, then its record's status. */
 export type JournalMigrationState = 'started' | 'retrying' | MigrationStatus;
+
+/** A journal holds a plan and a few lines per migration: thousands of VMs fit well within this. */
+export const MAX_JOURNAL_BYTES = 64 * 1024 * 1024;
 
 export type JournalEntry =
   | { type: 'run-start'; at: string; playbook: string; file: string; driver: DriverKind }
@@ -59,12 +63,7 @@ export interface JournalState {
 }
 
 export function readJournal(path: string): JournalState {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new TsmigError(`${path}: cannot read the journal (check the path)`, ExitCode.invalidInputOrUnreachable);
-  }
+  const text = readRegularTextFile(path, 'journal', MAX_JOURNAL_BYTES);
   let plan: Plan | undefined;
   let playbookFile = '';
   let finished = false;

@@ -19,7 +19,7 @@ export interface PlaybookLoadOptions {
 }
 
 export function loadPlaybook(file: string, options: PlaybookLoadOptions = {}): Playbook {
-  const { data, sourceMap } = loadYamlFile(file);
+  const { data, sourceMap } = loadYamlFile(file, 'playbook');
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new PlaybookError([{ position: sourceMap.positionOf(''), message: 'a playbook is a YAML mapping (name:, inventory:, migrations:, …)' }]);
   }
@@ -53,7 +53,7 @@ function resolveInventory(
 }
 
 export function loadInventoryFile(path: string): { inventory: RawInventory; located: Located } {
-  const loaded = loadYamlFile(path);
+  const loaded = loadYamlFile(path, 'inventory');
   const { sourceMap } = loaded;
   const data = isAnsibleInventory(loaded.data) ? fromAnsibleInventory(loaded.data as Record<string, unknown>, sourceMap) : loaded.data;
   validateAgainstSchema(inventorySchema, data, sourceMap);

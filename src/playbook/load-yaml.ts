@@ -1,9 +1,9 @@
 // Reads a YAML file into data plus a source map, refusing hostile input early and clearly.
-import { readFileSync, statSync } from 'node:fs';
 import { constructFromEvents, parseEvents, YAMLException } from 'js-yaml';
 import { PlaybookError } from '../errors.ts';
 import { SourceMap } from './source-map.ts';
 import { countExpandedNodes } from './alias-expansion.ts';
+import { readRegularTextFile } from '../util/read-regular-file.ts';
 
 /** Playbooks are small; anything bigger is a mistake or an attack. */
 export const MAX_YAML_BYTES = 1024 * 1024;
@@ -17,18 +17,9 @@ export interface LoadedYaml {
   sourceMap: SourceMap;
 }
 
-export function loadYamlFile(file: string): LoadedYaml {
-  const atStart = { file, line: 1, column: 1 };
-  let size: number;
-  try {
-    size = statSync(file).size;
-  } catch {
-    throw new PlaybookError([{ position: atStart, message: 'file not found (check the path)' }]);
-  }
-  if (size > MAX_YAML_BYTES) {
-    throw new PlaybookError([{ position: atStart, message: `file is ${size} bytes; the limit is ${MAX_YAML_BYTES}` }]);
-  }
-  return parseYaml(readFileSync(file, 'utf8'), file);
+/** `what` names the file in errors: "playbook", "inventory". */
+export function loadYamlFile(file: string, what = 'YAML file'): LoadedYaml {
+  return parseYaml(readRegularTextFile(file, what, MAX_YAML_BYTES), file);
 }
 
 export function parseYaml(source: string, file: string): LoadedYaml {

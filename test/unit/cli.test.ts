@@ -38,7 +38,7 @@ test('validate: OK on the demo (exit 0), file:line:col and exit 4 on a bad playb
 test('missing file → exit 4 with one clear line', async () => {
   const r = await runCli(['validate', '/nonexistent/drain-rack.yml']);
   assert.equal(r.exitCode, 4);
-  assert.equal(r.stderr.trim(), 'ERROR: /nonexistent/drain-rack.yml:1:1: file not found (check the path)');
+  assert.equal(r.stderr.trim(), 'ERROR: /nonexistent/drain-rack.yml: no such playbook (check the path)');
 });
 
 test('bad command-line options → exit 5', async () => {

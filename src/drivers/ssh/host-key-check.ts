@@ -1,10 +1,13 @@
 // Decides, for one inventory host, whether the key its SSH server presents is acceptable, and
 // words the refusal so the user knows what to do.
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { HostKeyError } from '../../errors.ts';
 import type { InventoryHost } from '../../playbook/types.ts';
+import { InputFileError, readRegularTextFile } from '../../util/read-regular-file.ts';
+
+/** known_hosts files of thousands of hosts are a few MiB. */
+const MAX_KNOWN_HOSTS_BYTES = 16 * 1024 * 1024;
 import { knownHostsName, knownKeyTypes, parseKnownHosts, sha256Fingerprint, keyTypeOfBlob, verifyHostKey, type KnownHostEntry } from './known-hosts.ts';
 
 export function defaultKnownHostsFile(): string {
@@ -42,9 +45,9 @@ export function hostKeyCheck(host: InventoryHost, log: (line: string) => void = 
   let entries: KnownHostEntry[] = [];
   let readProblem = '';
   try {
-    entries = parseKnownHosts(readFileSync(file, 'utf8'));
+    entries = parseKnownHosts(readRegularTextFile(file, 'known_hosts file', MAX_KNOWN_HOSTS_BYTES));
   } catch (error) {
-    readProblem = ` (${file} could not be read: ${(error as Error).message})`;
+    readProblem = ` (${file} could not be read: ${error instanceof InputFileError ? error.problem : (error as Error).message})`;
   }
   const addHint = `check the fingerprint out of band, then add the key: ssh-keyscan -p ${host.port} ${host.address} >> ${file}; or set hostKeyChecking: false for this host in the inventory`;
   return {

@@ -1,6 +1,6 @@
 // One SSH connection per host for the whole run, many exec channels over it at once.
 // Commands go in as argv (quoted by shell-quote.ts); identity files are read, never logged.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
@@ -10,6 +10,10 @@ import { ExitCode, HostUnreachableError, TsmigError } from '../../errors.ts';
 import type { InventoryHost } from '../../playbook/types.ts';
 import { hostKeyCheck } from './host-key-check.ts';
 import { commandLine } from './shell-quote.ts';
+import { InputFileError, readRegularFile } from '../../util/read-regular-file.ts';
+
+/** Private keys are a few KiB; RSA 16384 bits in PEM is under 13 KiB. */
+const MAX_IDENTITY_FILE_BYTES = 64 * 1024;
 
 export interface ExecOptions {
   onStdout?: (chunk: string) => void;
@@ -72,16 +76,29 @@ class ChannelSlots {
 }
 
 function authConfig(host: InventoryHost): Pick<ConnectConfig, 'privateKey' | 'agent'> {
-  if (host.identityFile) {
-    try {
-      return { privateKey: readFileSync(host.identityFile) };
-    } catch (error) {
-      throw new HostUnreachableError(host.name, `identity file ${host.identityFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
-  }
+  if (host.identityFile) return { privateKey: readPrivateKey(host.identityFile, host.name) };
   const agent = process.env.SSH_AUTH_SOCK;
   const fallback = ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((f) => join(homedir(), '.ssh', f)).find((f) => existsSync(f));
-  return { ...(agent ? { agent } : {}), ...(fallback ? { privateKey: readFileSync(fallback) } : {}) };
+  return { ...(agent ? { agent } : {}), ...(fallback ? { privateKey: readPrivateKey(fallback, host.name) } : {}) };
+}
+
+/** The key's bytes, once ssh2 can parse them: a malformed key is named with its host and file, exit 4. */
+function readPrivateKey(file: string, hostName: string): Buffer {
+  let key: Buffer;
+  try {
+    key = readRegularFile(file, 'identity file', MAX_IDENTITY_FILE_BYTES);
+  } catch (error) {
+    const problem = error instanceof InputFileError ? error.problem : String(error);
+    throw new TsmigError(`host ${hostName}: ${file}: ${problem} (inventory identity_file)`, ExitCode.invalidInputOrUnreachable);
+  }
+  const parsed = ssh2.utils.parseKey(key);
+  if (parsed instanceof Error) {
+    throw new TsmigError(
+      `host ${hostName}: identity file ${file} is not a private key tsmig can use (${parsed.message}); give an unencrypted OpenSSH or PEM private key, or load it into ssh-agent and drop identity_file`,
+      ExitCode.invalidInputOrUnreachable,
+    );
+  }
+  return key;
 }
 
 interface Connection {

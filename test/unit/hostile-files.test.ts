@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputFileError, readRegularFile } from '../../src/util/read-regular-file.ts';
 import { hostKeyCheck } from '../../src/drivers/ssh/host-key-check.ts';

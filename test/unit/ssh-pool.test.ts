@@ -4,7 +4,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo } from 'node:net';
-import { HostKeyError, HostUnreachableError } from '../../src/errors.ts';
+import { HostKeyError, HostUnreachableError, TsmigError } from '../../src/errors.ts';
 import type { InventoryHost } from '../../src/playbook/types.ts';
 import { SshPool, RemoteCommandError } from '../../src/drivers/ssh/ssh-pool.ts';
 import { generateHostKey, startTestSshServer, writeClientKey, writeKnownHosts } from './ssh-test-server.ts';
@@ -125,8 +125,8 @@ test('a port that accepts TCP but never speaks SSH: unreachable within the conne
 
 test('an unreadable identity file is reported without its content', async () => {
   const error = await connectError(inventoryHost({ identityFile: '/nonexistent/id_ed25519' }));
-  assert.ok(error instanceof HostUnreachableError);
-  assert.match(error.message, /identity file \/nonexistent\/id_ed25519 cannot be read \(ENOENT\)/);
+  assert.ok(error instanceof TsmigError && error.exitCode === 4, String(error));
+  assert.match(error.message, /^host hostT: \/nonexistent\/id_ed25519: no such identity file \(check the path\)/);
 });
 
 test('one connection, many concurrent channels', async () => {

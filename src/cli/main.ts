@@ -6,6 +6,7 @@ import { validateCommand } from './validate-command.ts';
 import { runCommand, type RunCommandOptions } from './run-command.ts';
 import { reportCommand } from './report-command.ts';
 import { bashCompletion } from './completion.ts';
+import { showControlChars } from '../report/show-control-chars.ts';
 import { REPORT_FORMATS, type ReportFormat } from '../report/render-report-format.ts';
 
 const STRATEGIES = ['traffic-sensitive', 'pre-copy', 'post-copy'];
@@ -105,12 +106,12 @@ export async function main(argv: string[]): Promise<number> {
 
 export function reportError(error: unknown, verbose: boolean): number {
   if (error instanceof TsmigError) {
-    process.stderr.write(`ERROR: ${error.message}\n`);
+    process.stderr.write(`ERROR: ${showControlChars(error.message)}\n`);
     if (verbose && error.stack) process.stderr.write(`${error.stack}\n`);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`ERROR: ${message}${verbose ? '' : ' (run with -v for details)'}\n`);
+  process.stderr.write(`ERROR: ${showControlChars(message)}${verbose ? '' : ' (run with -v for details)'}\n`);
   if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   return 1;
 }

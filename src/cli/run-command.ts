@@ -17,6 +17,7 @@ import { handleInterrupts } from './interrupts.ts';
 import { writeReportFiles } from './write-report-files.ts';
 import { JournalWriter, readJournal } from '../executor/journal.ts';
 import { journalPathFor } from './journal-path.ts';
+import { showControlChars } from '../report/show-control-chars.ts';
 
 export interface RunCommandOptions {
   inventory?: string;
@@ -40,7 +41,7 @@ export interface RunCommandOptions {
 export async function runCommand(file: string, opts: RunCommandOptions): Promise<number> {
   const playbook = loadPlaybook(file, { inventoryFile: opts.inventory, overrides: opts.extraVars });
   const previousPlan = opts.compare ? readSavedPlan(opts.compare) : undefined;
-  const out = (text: string): void => void process.stdout.write(`${text}\n`);
+  const out = (text: string): void => void process.stdout.write(`${showControlChars(text)}\n`);
   if (opts.listHosts) {
     for (const h of involvedHosts(playbook)) out(h);
     return ExitCode.ok;
@@ -55,7 +56,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
       return ExitCode.ok;
     }
     const live = verbosity !== 'quiet' && process.stderr.isTTY === true && !process.env.CI;
-    const stopPlain = live ? undefined : startPlainProgress(events, (line) => process.stderr.write(`${line}\n`), verbosity);
+    const stopPlain = live ? undefined : startPlainProgress(events, (line) => process.stderr.write(`${showControlChars(line)}\n`), verbosity);
     const progress = live ? startListrProgress(events, opts.check === true) : undefined;
     const interrupts = handleInterrupts((line) => process.stderr.write(`${line}\n`), opts.abortOnInterrupt === true);
     const resumePlan = opts.resume ? readJournal(opts.resume).plan : undefined;

@@ -1,13 +1,14 @@
 // tsmig validate FILE: YAML, schema and meaning; no host is touched.
 import { ExitCode } from '../errors.ts';
 import { loadPlaybook } from '../playbook/load-playbook.ts';
+import { showControlChars } from '../report/show-control-chars.ts';
 
 export function validateCommand(file: string, opts: { inventory?: string; extraVars?: string[] }): number {
   const playbook = loadPlaybook(file, { inventoryFile: opts.inventory, overrides: opts.extraVars });
   const vms = playbook.inventory.hosts.reduce((n, h) => n + h.simVms.length, 0);
   process.stdout.write(
-    `${file}: OK — "${playbook.name}", ${playbook.inventory.hosts.length} hosts (${playbook.inventory.driver})` +
-      `${playbook.inventory.driver === 'sim' ? `, ${vms} VMs` : ''}, ${playbook.migrations.length} migration rule(s)\n`,
+    showControlChars(`${file}: OK — "${playbook.name}", ${playbook.inventory.hosts.length} hosts (${playbook.inventory.driver})` +
+      `${playbook.inventory.driver === 'sim' ? `, ${vms} VMs` : ''}, ${playbook.migrations.length} migration rule(s)\n`),
   );
   return ExitCode.ok;
 }

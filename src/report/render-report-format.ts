@@ -8,6 +8,7 @@ import { renderHtmlReport } from './html/render-html-report.ts';
 import { renderJunit } from './junit.ts';
 import { renderPlanText } from './plan-text.ts';
 import { renderRecapText } from './recap-text.ts';
+import { showControlChars } from './show-control-chars.ts';
 
 export { REPORT_FORMATS, type ReportFormat };
 
@@ -18,7 +19,7 @@ interface ReportRenderer {
 }
 
 export const REPORTERS: Record<ReportFormat, ReportRenderer> = {
-  text: { fileName: 'tsmig-report.txt', render: (r) => `${renderPlanText(r.plan, r.measurements)}\n\n${renderRecapText(r)}\n` },
+  text: { fileName: 'tsmig-report.txt', render: (r) => showControlChars(`${renderPlanText(r.plan, r.measurements)}\n\n${renderRecapText(r)}\n`) },
   json: { fileName: 'tsmig-report.json', render: (r) => `${JSON.stringify(r, null, 2)}\n` },
   html: { fileName: 'tsmig-report.html', render: renderHtmlReport },
   junit: { fileName: 'tsmig-report.junit.xml', render: renderJunit },

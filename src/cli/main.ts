@@ -5,6 +5,7 @@ import { TSMIG_VERSION } from '../version.ts';
 import type { RunCommandOptions } from './run-command.ts';
 import { REPORT_FORMATS, type ReportFormat } from '../playbook/types.ts';
 import { commandHelpFooter } from './help-text.ts';
+import { showControlChars } from '../report/show-control-chars.ts';
 
 // Each command's module (and with it ajv, ssh2, listr2, the planner) is imported when that
 // command runs, so `--version` and `--help` load only commander.
@@ -113,12 +114,12 @@ export async function main(argv: string[]): Promise<number> {
 
 export function reportError(error: unknown, verbose: boolean): number {
   if (error instanceof TsmigError) {
-    process.stderr.write(`ERROR: ${error.message}\n`);
+    process.stderr.write(`ERROR: ${showControlChars(error.message)}\n`);
     if (verbose && error.stack) process.stderr.write(`${error.stack}\n`);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`ERROR: ${message}${verbose ? '' : ' (run with -v for details)'}\n`);
+  process.stderr.write(`ERROR: ${showControlChars(message)}${verbose ? '' : ' (run with -v for details)'}\n`);
   if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   return 1;
 }

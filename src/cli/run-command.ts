@@ -18,6 +18,8 @@ import { writeReportFiles } from './write-report-files.ts';
 import { planDocumentToJson, runReportToJson } from '../report/report-json.ts';
 import { JournalWriter, readJournal } from '../executor/journal.ts';
 import { journalPathFor } from './journal-path.ts';
+import { checkOutputPaths } from './output-paths.ts';
+import { showControlChars } from '../report/show-control-chars.ts';
 
 /** The live view redraws every frame: it shows this many plan rows (plain output shows all). */
 const LIVE_PLAN_ROWS = 20;
@@ -44,10 +46,23 @@ export interface RunCommandOptions {
 export async function runCommand(file: string, opts: RunCommandOptions): Promise<number> {
   const playbook = loadPlaybook(file, { inventoryFile: opts.inventory, overrides: opts.extraVars });
   const previousPlan = opts.compare ? readSavedPlan(opts.compare) : undefined;
-  const out = (text: string): void => void process.stdout.write(`${text}\n`);
+  // Read before the output checks: a journal that cannot be read is a bad input (exit 4).
+  const resumePlan = opts.resume ? readJournal(opts.resume).plan : undefined;
+  const out = (text: string): void => void process.stdout.write(`${showControlChars(text)}\n`);
   if (opts.listHosts) {
     for (const h of involvedHosts(playbook)) out(h);
     return ExitCode.ok;
+  }
+  const reportPath = opts.report ?? playbook.report.path;
+  const reportDir = opts.reportDir ?? playbook.report.dir;
+  const journalPath = opts.check ? undefined : (opts.resume ?? journalPathFor(opts, playbook));
+  if (!opts.check) {
+    checkOutputPaths({
+      report: reportPath ? { path: reportPath, fromOption: opts.report !== undefined } : undefined,
+      reportDir: reportDir ? { path: reportDir, fromOption: opts.reportDir !== undefined } : undefined,
+      journal: journalPath ? { path: journalPath, fromOption: opts.journal !== undefined || opts.resume !== undefined } : undefined,
+      inputs: [playbook.file, ...(opts.inventory ? [opts.inventory] : []), ...(opts.compare ? [opts.compare] : [])],
+    });
   }
   const events = new EngineEvents();
   const verbosity: Verbosity = opts.quiet ? 'quiet' : opts.verbose ? 'verbose' : 'normal';
@@ -59,15 +74,14 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
       return ExitCode.ok;
     }
     const live = verbosity !== 'quiet' && process.stderr.isTTY === true && !process.env.CI;
-    const stopPlain = live ? undefined : startPlainProgress(events, (line) => process.stderr.write(`${line}\n`), verbosity);
+    const stopPlain = live ? undefined : startPlainProgress(events, (line) => process.stderr.write(`${showControlChars(line)}\n`), verbosity);
     const showPlan = !opts.json && (verbosity !== 'quiet' || opts.check === true);
     // The plan is shown the moment it is made, before anything moves: printed in plain mode,
     // under the plan task in the live view (stdout writes would tear the live redraw).
     const progress = live ? startListrProgress(events, opts.check === true, showPlan ? (plan) => renderPlanText(plan, { maxRows: LIVE_PLAN_ROWS }) : undefined) : undefined;
     const stopPlanPrint = showPlan && !live ? events.subscribe((e) => e.type === 'planned' && out(`${renderPlanText(e.plan)}\n`)) : undefined;
     const interrupts = handleInterrupts((line) => process.stderr.write(`${line}\n`), opts.abortOnInterrupt === true);
-    const resumePlan = opts.resume ? readJournal(opts.resume).plan : undefined;
-    const journal = opts.check ? undefined : new JournalWriter(opts.resume ?? journalPathFor(opts, playbook));
+    const journal = journalPath === undefined ? undefined : new JournalWriter(journalPath);
     journal?.append({ type: 'run-start', at: new Date().toISOString(), playbook: playbook.name, file: playbook.file, driver: playbook.inventory.driver });
     const stopJournal = journal?.follow(events);
     let report: RunReport;
@@ -92,21 +106,38 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
       journal?.close();
       interrupts.dispose();
     }
-    const reportPath = opts.report ?? playbook.report.path;
-    if (reportPath && !opts.check) writeFileSync(reportPath, `${JSON.stringify(runReportToJson(report), null, 2)}\n`);
-    const reportDir = opts.reportDir ?? playbook.report.dir;
-    const dirFiles = reportDir && !opts.check ? writeReportFiles(report, reportDir, playbook.report.formats) : [];
+    // A report that cannot be written now (disk full, directory gone) must not hide the recap or the run's outcome.
+    const writeProblems: string[] = [];
+    let reportWritten = false;
+    if (reportPath && !opts.check) {
+      try {
+        writeFileSync(reportPath, `${JSON.stringify(runReportToJson(report), null, 2)}\n`);
+        reportWritten = true;
+      } catch (error) {
+        writeProblems.push(`cannot write the run report to ${reportPath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      }
+    }
+    let dirFiles: string[] = [];
+    if (reportDir && !opts.check) {
+      try {
+        dirFiles = writeReportFiles(report, reportDir, playbook.report.formats);
+      } catch (error) {
+        writeProblems.push(error instanceof Error ? error.message : String(error));
+      }
+    }
     const diff = previousPlan ? diffPlans(previousPlan, report.plan) : undefined;
     if (opts.json) {
       out(JSON.stringify(opts.check ? planDocumentToJson(report.plan, report.measurements, diff) : runReportToJson(report), null, 2));
     } else {
       if (diff) out(`${renderPlanDiff(diff)}\n`);
       out(renderRecapText(report));
-      if (reportPath && !opts.check) out(`report written to ${reportPath}`);
+      if (reportWritten) out(`report written to ${reportPath}`);
       if (dirFiles.length > 0) out(`reports written: ${dirFiles.join(', ')}`);
       if (journal) out(`journal: ${journal.path} (resume with: tsmig run ${playbook.file} --resume ${journal.path})`);
     }
-    return report.exit_code;
+    for (const problem of writeProblems) process.stderr.write(`ERROR: ${showControlChars(problem)}\n`);
+    // The run's own failure code wins; a clean run whose report is missing is exit 4.
+    return writeProblems.length > 0 && report.exit_code === ExitCode.ok ? ExitCode.invalidInputOrUnreachable : report.exit_code;
   } finally {
     await driver.close();
   }

@@ -17,6 +17,6 @@ export function writeReportFiles(report: RunReport, dir: string, formats: readon
   } catch (error) {
     // The migrations are done by now; say which file could not be written, not just that something failed.
     const message = error instanceof Error ? error.message : String(error);
-    throw new TsmigError(`cannot write the run report into ${dir}: ${message} (the run itself finished; exit code would have been ${report.exit_code})`, ExitCode.invalidInputOrUnreachable);
+    throw new TsmigError(`cannot write the run report into ${dir}: ${message}`, ExitCode.invalidInputOrUnreachable);
   }
 }

@@ -27,7 +27,9 @@ export async function runMigrations(plan: Plan, ctx: ExecutionContext): Promise<
     const inWave = plan.migrations.filter((m) => m.wave === wave);
     if (inWave.length === 0) continue;
     if (ctx.stop.aborted) {
-      records.push(...inWave.map((m) => skippedRecord(m, 'not started: the run was interrupted')));
+      // The deadline says so; a signal is an interrupt.
+      const why = ctx.stop.reason instanceof MigrationAbortReason ? ctx.stop.reason.message : 'the run was interrupted';
+      records.push(...inWave.map((m) => skippedRecord(m, `not started: ${why}`)));
       continue;
     }
     ctx.events.emit({ type: 'wave-start', wave, vms: inWave.map((m) => m.vm) });

@@ -1,9 +1,9 @@
 // The pipeline, end to end: connect → discover → measure → plan → migrate → verify → report.
 import { setMaxListeners } from 'node:events';
-import type { Driver, VmInfo } from '../drivers/driver.ts';
+import { MigrationAbortReason, type Driver, type VmInfo } from '../drivers/driver.ts';
 import { ExitCode, UsageError } from '../errors.ts';
 import { measureTraffic } from '../measure/measure-traffic.ts';
-import { planConvergentMigrations } from '../planner/plan-convergent.ts';
+import { planConvergentMigrationsAsync } from '../planner/plan-convergent.ts';
 import type { Plan, Strategy } from '../planner/types.ts';
 import type { Measurements } from '../measure/measurements.ts';
 import type { Playbook } from '../playbook/types.ts';
@@ -33,13 +33,45 @@ export interface WorkflowOptions {
 const NO_MEASUREMENTS: Measurements = { durationMs: 0, intervalMs: 0, hosts: [], vms: [] };
 
 export async function runWorkflow(playbook: Playbook, driver: Driver, events: EngineEvents, options: WorkflowOptions): Promise<RunReport> {
-  const clock = driver.clock;
+  const runStartMs = driver.clock.nowMs();
+  const deadline = startDeadline(driver, playbook.constraints.deadlineMs, events);
+  // Past the deadline nothing new starts and running pre-copies abort, as on a signal; but the run is not "interrupted".
+  const stop = deadline ? AbortSignal.any([options.stop, deadline.signal]) : options.stop;
+  const abortRunning = deadline ? AbortSignal.any([options.abortRunning, deadline.signal]) : options.abortRunning;
   // Each host sampler and each running migration listens on these: many listeners are expected.
-  setMaxListeners(10 * playbook.inventory.hosts.length + 100, options.stop, options.abortRunning);
-  const runStartMs = clock.nowMs();
+  setMaxListeners(10 * playbook.inventory.hosts.length + 100, options.stop, options.abortRunning, stop, abortRunning);
   const startedAt = new Date().toISOString();
-  const { hosts, vmsByHost, resolved } = await discoverMoves(playbook, driver, events, options.resumePlan ? undefined : options.limit, options.stop);
   const strategy = options.resumePlan?.strategy ?? options.strategy ?? playbook.strategy;
+  const base: RunBase = { playbook, driver, strategy, check: options.check, startedAt, runStartMs, signalled: options.stop };
+  try {
+    return await runStages({ ...options, stop, abortRunning }, events, base);
+  } catch (error) {
+    // A signal during connect, discovery, measurement or planning ends the run here: nothing moved.
+    if (stop.aborted) {
+      const why = stop.reason instanceof Error ? stop.reason.message : String(stop.reason);
+      events.emit({ type: 'warning', message: `${why} before any migration started: nothing moved` });
+      return finishReport(base, NO_MEASUREMENTS, emptyPlan(strategy, playbook), [], [], {}, true);
+    }
+    throw error;
+  } finally {
+    deadline?.dispose();
+  }
+}
+
+interface RunBase {
+  playbook: Playbook;
+  driver: Driver;
+  strategy: Strategy;
+  check: boolean;
+  startedAt: string;
+  runStartMs: number;
+  /** Aborted by a signal (not by the deadline): the run is interrupted, exit 99. */
+  signalled: AbortSignal;
+}
+
+async function runStages(options: WorkflowOptions, events: EngineEvents, base: RunBase): Promise<RunReport> {
+  const { playbook, driver, strategy, runStartMs } = base;
+  const { hosts, vmsByHost, resolved } = await discoverMoves(playbook, driver, events, options.resumePlan ? undefined : options.limit, options.stop);
 
   let measurements = NO_MEASUREMENTS;
   let plan: Plan;
@@ -60,11 +92,14 @@ export async function runWorkflow(playbook: Playbook, driver: Driver, events: En
     events.emit({ type: 'info', message: `resuming: ${toRun.migrations.length} to migrate, ${reconciled.done.length} already done, ${reconciled.astray.length} astray` });
   } else {
     measurements = await stage(events, 'measure', () => measureTraffic(driver, hosts, playbook.sampling, events, options.stop));
-    // Planning stays within planner.time_limit (the convergence check may plan more than once).
-    plan = await stage(events, 'plan', async () =>
-      planConvergentMigrations(buildPlanInput(playbook, measurements, vmsByHost, resolved.moves, strategy), {
+    if (options.stop.aborted) throw options.stop.reason;
+    // Planning yields to the event loop: progress reaches the reporters and a signal ends it within a slice.
+    plan = await stage(events, 'plan', () =>
+      planConvergentMigrationsAsync(buildPlanInput(playbook, measurements, vmsByHost, resolved.moves, strategy), {
         timeLimitMs: playbook.planner.timeLimitMs,
         gap: playbook.planner.gap,
+        signal: options.stop,
+        onProgress: (progress) => events.emit({ type: 'plan-progress', progress }),
       }),
     );
     toRun = plan;
@@ -74,7 +109,7 @@ export async function runWorkflow(playbook: Playbook, driver: Driver, events: En
 
   let records: MigrationRecord[] = [];
   let placement: Record<string, string[]> = {};
-  if (options.check) {
+  if (base.check) {
     // As in ansible-playbook's check mode, what would change counts as changed; nothing moved.
     records = toRun.migrations.map((m) => migrationRecord(m, 'changed', m.from));
   } else {
@@ -82,16 +117,31 @@ export async function runWorkflow(playbook: Playbook, driver: Driver, events: En
     records = await stage(events, 'migrate', () => runMigrations(toRun, ctx));
     placement = await stage(events, 'verify', () => verifyPlacement(driver, hosts, [...records, ...settled], events, runStartMs));
   }
+  return finishReport(base, measurements, plan, settled, records, placement);
+}
+
+function finishReport(
+  base: RunBase,
+  measurements: Measurements,
+  plan: Plan,
+  settled: MigrationRecord[],
+  records: MigrationRecord[],
+  placement: Record<string, string[]>,
+  /** The run ended before migrating (a signal, or the deadline): never exit 0. */
+  endedEarly = false,
+): RunReport {
+  const { playbook, driver, runStartMs } = base;
   const all = [...settled, ...records];
-  const summary = summarizeRun(all, (clock.nowMs() - runStartMs) / 1000);
-  const interrupted = options.stop.aborted;
+  const hosts = involvedHosts(playbook);
+  const summary = summarizeRun(all, (driver.clock.nowMs() - runStartMs) / 1000);
+  const interrupted = base.signalled.aborted;
   return {
     tool: { name: 'tsmig', version: TSMIG_VERSION },
     playbook: { name: playbook.name, file: playbook.file },
     driver: driver.kind,
-    strategy,
-    check: options.check,
-    started_at: startedAt,
+    strategy: base.strategy,
+    check: base.check,
+    started_at: base.startedAt,
     measurements,
     plan,
     migrations: all,
@@ -99,7 +149,8 @@ export async function runWorkflow(playbook: Playbook, driver: Driver, events: En
     recap: recapByHost(all, hosts),
     placement,
     interrupted,
-    exit_code: interrupted ? ExitCode.interrupted : summary.failed > 0 ? ExitCode.migrationsFailed : ExitCode.ok,
+    // Anything not done (failed, or skipped past the deadline) is exit 2, unless a signal ended the run.
+    exit_code: interrupted ? ExitCode.interrupted : endedEarly || summary.failed > 0 || summary.skipped > 0 ? ExitCode.migrationsFailed : ExitCode.ok,
   };
 }
 
@@ -212,4 +263,24 @@ async function stage<T>(events: EngineEvents, name: StageName, work: () => Promi
   const result = await work();
   events.emit({ type: 'stage', stage: name, status: 'end' });
   return result;
+}
+
+/** A plan with nothing in it: what a run interrupted before planning reports. */
+function emptyPlan(strategy: Strategy, playbook: Playbook): Plan {
+  return { strategy, objective: playbook.objective, contentionMbps: 0, migrations: [], hosts: [], waves: 0 };
+}
+
+/** constraints.deadline: a signal aborted that long after the run started (on the driver's clock). */
+function startDeadline(driver: Driver, deadlineMs: number | undefined, events: EngineEvents): { signal: AbortSignal; dispose(): void } | undefined {
+  if (deadlineMs === undefined) return undefined;
+  const passed = new AbortController();
+  const disposed = new AbortController();
+  driver.clock.sleep(deadlineMs, disposed.signal).then(
+    () => {
+      events.emit({ type: 'warning', message: `the run's deadline (${deadlineMs / 1000}s) passed: starting no new migration, aborting running pre-copies` });
+      passed.abort(new MigrationAbortReason(`the run's deadline (constraints.deadline, ${deadlineMs / 1000}s) passed`, false));
+    },
+    () => undefined,
+  );
+  return { signal: passed.signal, dispose: () => disposed.abort() };
 }

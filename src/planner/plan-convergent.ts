@@ -3,7 +3,7 @@
 // convergence policy its VM goes by post-copy or by pre-copy with auto-converge (a pin the
 // solver respects), or the plan is refused before anything moves. Pure.
 import { PlanInfeasibleError } from './plan-infeasible-error.ts';
-import { planMigrations } from './plan-migrations.ts';
+import { planMigrations, planMigrationsAsync } from './plan-migrations.ts';
 import type { PlanOptions } from './plan-pace.ts';
 import { movePermittedModes } from './move-modes.ts';
 import { mibPerSecond } from './time-model.ts';
@@ -33,6 +33,24 @@ const REMEDIES: Record<ConvergencePolicy, Remedy[]> = {
 };
 
 export function planConvergentMigrations(input: PlanInput, options: PlanOptions = {}): Plan {
+  const rounds = convergenceRounds(input);
+  for (let next = rounds.next(); ; ) {
+    if (next.done) return next.value;
+    next = rounds.next(planMigrations(next.value, options));
+  }
+}
+
+/** As planConvergentMigrations, each solve yielding to the event loop (progress, Ctrl-C). */
+export async function planConvergentMigrationsAsync(input: PlanInput, options: PlanOptions = {}): Promise<Plan> {
+  const rounds = convergenceRounds(input);
+  for (let next = rounds.next(); ; ) {
+    if (next.done) return next.value;
+    next = rounds.next(await planMigrationsAsync(next.value, options));
+  }
+}
+
+/** The convergence rule as a dialogue: it yields the input to solve and receives the plan. */
+function* convergenceRounds(input: PlanInput): Generator<PlanInput, Plan, Plan> {
   const timeoutS = input.timeoutMs !== undefined && input.timeoutMs > 0 ? input.timeoutMs / 1000 : Infinity;
   const policy = input.convergence ?? 'prefer-post-copy';
   const remedyOf = new Map<string, Remedied>();
@@ -64,7 +82,7 @@ export function planConvergentMigrations(input: PlanInput, options: PlanOptions 
   }
   // Each round escalates at least one VM, and each VM has at most two remedies.
   for (let round = 0; round <= 2 * input.moves.length + 1; round++) {
-    const plan = planMigrations(withRemedies(input, remedyOf), options);
+    const plan = yield withRemedies(input, remedyOf);
     const late = plan.migrations.filter((m) => m.mode === 'pre-copy' && !((m.estimatedDurationS ?? 0) <= timeoutS));
     if (late.length === 0) return plan;
     for (const m of late) escalate(moveByVm.get(m.vm)!, { durationS: m.estimatedDurationS ?? Infinity, streamMbps: m.predictedStreamMbps ?? 0, context: 'in the plan' });

@@ -10,6 +10,7 @@ import { checkPlaybookMeaning, type Located } from './semantic-check.ts';
 import type { Playbook } from './types.ts';
 import { applyOverrides } from './apply-overrides.ts';
 import { fromAnsibleInventory, isAnsibleInventory } from './ansible-inventory.ts';
+import { checkInventoryDurations, checkPlaybookDurations, DURATION_BOUNDS, MAX_SAMPLES_PER_WINDOW } from './duration-bounds.ts';
 
 export interface PlaybookLoadOptions {
   /** `-i FILE`: an inventory that replaces the playbook's own. */
@@ -29,10 +30,21 @@ export function loadPlaybook(file: string, options: PlaybookLoadOptions = {}): P
 
   const { inventory: rawInventory, located } = resolveInventory(raw, file, sourceMap, options);
   const inventory = normalizeInventory(rawInventory);
-  const problems = checkPlaybookMeaning(raw, sourceMap, inventory, located);
+  const problems = [
+    ...checkPlaybookDurations(raw, sourceMap),
+    ...checkInventoryDurations(rawInventory, located.sourceMap, located.pointer),
+    ...checkPlaybookMeaning(raw, sourceMap, inventory, located),
+  ];
   const playbook = normalizePlaybook(raw, file, inventory, sourceMap);
-  if (playbook.sampling.intervalMs <= 0 || playbook.sampling.intervalMs > playbook.sampling.durationMs) {
+  const { intervalMs, durationMs } = playbook.sampling;
+  if (intervalMs <= 0 || intervalMs > durationMs) {
     problems.push({ position: sourceMap.positionOf('/sampling'), message: 'sampling.interval must be above 0 and at most sampling.duration' });
+  } else if (intervalMs >= DURATION_BOUNDS['sampling.interval'].minMs && durationMs / intervalMs > MAX_SAMPLES_PER_WINDOW) {
+    problems.push({ position: sourceMap.positionOf('/sampling/interval'), message: `sampling.duration / sampling.interval is ${Math.round(durationMs / intervalMs)} samples; the limit is ${MAX_SAMPLES_PER_WINDOW} (a longer interval)` });
+  }
+  const bandwidth = playbook.constraints.bandwidthMbps;
+  if (bandwidth > 0 && bandwidth < 1) {
+    problems.push({ position: sourceMap.positionOf('/constraints/bandwidth_mbps'), message: `bandwidth_mbps ${bandwidth} would make every migration endless: 0 for unlimited, or at least 1` });
   }
   if (problems.length > 0) throw new PlaybookError(problems);
   return playbook;

@@ -46,6 +46,7 @@ export function normalizePlaybook(raw: RawPlaybook, file: string, inventory: Inv
     postcopySwitch: c.postcopy_switch ?? d.postcopySwitch,
     persistent: c.persistent ?? d.persistent,
     undefineSource: c.undefine_source ?? d.undefineSource,
+    ...(c.deadline === undefined ? {} : { deadlineMs: parseDurationMs(c.deadline) }),
   };
   const migrations: MigrationSpec[] = raw.migrations.map((m, i) => ({
     from: m.from,

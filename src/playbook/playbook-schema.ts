@@ -17,7 +17,28 @@ const duration = {
   description: 'A duration: 500ms, 30s, 2m, 1h, or a number of seconds.',
 } as const;
 
-const mbps = { type: 'number', minimum: 0, description: 'Megabits per second.' } as const;
+/**
+ * Bounds on every number: what makes physical sense, so no value can make a run endless or huge.
+ * Durations are strings; their bounds are checked after parsing (duration-bounds.ts).
+ */
+export const BOUNDS = {
+  /** 1 Tbit/s: beyond any NIC. */
+  maxMbps: 1_000_000,
+  /** 64 TiB: beyond any host or VM. */
+  maxMemoryMib: 64 * 1024 * 1024,
+  maxVcpus: 4096,
+  /** 1 TiB/s: beyond any memory bus. */
+  maxDirtyMibPerS: 1024 * 1024,
+  maxFailMigrations: 1000,
+  /** Migrations at once, per cluster or per host. */
+  maxParallel: 10_000,
+  maxRetries: 100,
+} as const;
+
+const mbps = { type: 'number', minimum: 0, maximum: BOUNDS.maxMbps, description: 'Megabits per second.' } as const;
+const memoryMib = { type: 'integer', minimum: 1, maximum: BOUNDS.maxMemoryMib } as const;
+const vcpus = { type: 'integer', minimum: 1, maximum: BOUNDS.maxVcpus } as const;
+const parallel = { type: 'integer', minimum: 1, maximum: BOUNDS.maxParallel } as const;
 const mode = { enum: ['pre-copy', 'post-copy'] } as const;
 const name = { type: 'string', pattern: NAME_PATTERN } as const;
 
@@ -26,20 +47,20 @@ const simVm = {
   additionalProperties: false,
   required: ['memory_mib'],
   properties: {
-    memory_mib: { type: 'integer', minimum: 1 },
-    vcpus: { type: 'integer', minimum: 1 },
+    memory_mib: memoryMib,
+    vcpus,
     tx_mbps: mbps,
     rx_mbps: mbps,
-    dirty_mib_per_s: { type: 'number', minimum: 0 },
-    fail_migrations: { type: 'integer', minimum: 0, description: 'sim: the first N migration attempts fail.' },
+    dirty_mib_per_s: { type: 'number', minimum: 0, maximum: BOUNDS.maxDirtyMibPerS },
+    fail_migrations: { type: 'integer', minimum: 0, maximum: BOUNDS.maxFailMigrations, description: 'sim: the first N migration attempts fail.' },
   },
 } as const;
 
 /** Keys a host may carry; `defaults` takes the same ones, minus the sim's VM list. */
 const hostProperties = {
-  nic_mbps: { type: 'number', exclusiveMinimum: 0, description: 'NIC capacity per direction (full duplex).' },
-  memory_mib: { type: 'integer', minimum: 1, description: 'Memory available to incoming VMs.' },
-  vcpus: { type: 'integer', minimum: 1, description: 'vCPUs available to incoming VMs.' },
+  nic_mbps: { type: 'number', minimum: 1, maximum: BOUNDS.maxMbps, description: 'NIC capacity per direction (full duplex).' },
+  memory_mib: { ...memoryMib, description: 'Memory available to incoming VMs.' },
+  vcpus: { ...vcpus, description: 'vCPUs available to incoming VMs.' },
   address: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9.:-]{0,252}$' },
   port: { type: 'integer', minimum: 1, maximum: 65535 },
   user: { type: 'string', pattern: '^[a-z_][a-z0-9_-]{0,31}$' },
@@ -83,7 +104,7 @@ export const inventorySchema = {
       additionalProperties: false,
       properties: {
         noise: { type: 'number', minimum: 0, maximum: 1, description: 'Relative noise on measured rates.' },
-        seed: { type: 'integer' },
+        seed: { type: 'integer', minimum: 0, maximum: 4294967295 },
         faults: {
           type: 'object',
           additionalProperties: false,
@@ -152,14 +173,15 @@ export const playbookSchema = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        max_parallel: { type: 'integer', minimum: 1 },
-        max_outbound_per_host: { type: 'integer', minimum: 1 },
-        max_inbound_per_host: { type: 'integer', minimum: 1 },
-        bandwidth_mbps: mbps,
+        max_parallel: parallel,
+        max_outbound_per_host: parallel,
+        max_inbound_per_host: parallel,
+        bandwidth_mbps: { ...mbps, description: 'Per migration; 0 = unlimited, else at least 1.' },
         max_downtime: duration,
         timeout: duration,
-        retries: { type: 'integer', minimum: 0, maximum: 100 },
+        retries: { type: 'integer', minimum: 0, maximum: BOUNDS.maxRetries },
         retry_delay: duration,
+        deadline: { ...duration, description: 'The whole run: once passed, no migration starts and running pre-copies are aborted.' },
         modes: { type: 'array', minItems: 1, uniqueItems: true, items: mode },
         auto_converge: { type: 'boolean' },
         convergence: {

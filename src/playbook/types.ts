@@ -104,6 +104,8 @@ export interface Constraints {
   postcopySwitch: 'immediate' | 'after-first-pass';
   persistent: boolean;
   undefineSource: boolean;
+  /** The whole run (constraints.deadline): once passed, nothing new starts, running pre-copies abort. */
+  deadlineMs?: number;
 }
 
 export interface ReportSettings {

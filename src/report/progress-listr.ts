@@ -1,5 +1,6 @@
 // Live progress on a terminal: a listr2 task tree fed by engine events (stages, hosts measured,
 // each migration with percent, rate and retries). Used only when stderr is a TTY and CI is unset.
+import { showControlChars } from './show-control-chars.ts';
 import { Listr, ListrLogger, ProcessOutput, type ListrTaskWrapper } from 'listr2';
 import { STAGES, type EngineEvent, type EngineEvents } from '../executor/engine-events.ts';
 import type { Plan } from '../planner/types.ts';
@@ -67,7 +68,7 @@ export function startListrProgress(events: EngineEvents, check: boolean, renderP
       }
       case 'migration-retry': {
         const task = migrationTasks.get(e.vm);
-        if (task) task.output = `attempt ${e.attempt} failed: ${e.error}; retrying in ${formatDurationMs(e.delayMs)}`;
+        if (task) task.output = `attempt ${e.attempt} failed: ${showControlChars(e.error)}; retrying in ${formatDurationMs(e.delayMs)}`;
         break;
       }
       case 'migration-end':

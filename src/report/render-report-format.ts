@@ -9,6 +9,7 @@ import { renderJunit } from './junit.ts';
 import { renderPlanText } from './plan-text.ts';
 import { renderRecapText } from './recap-text.ts';
 import { runReportToJson } from './report-json.ts';
+import { showControlChars } from './show-control-chars.ts';
 
 export { REPORT_FORMATS, type ReportFormat };
 
@@ -19,7 +20,7 @@ interface ReportRenderer {
 }
 
 export const REPORTERS: Record<ReportFormat, ReportRenderer> = {
-  text: { fileName: 'tsmig-report.txt', render: (r) => `${renderPlanText(r.plan)}\n\n${renderRecapText(r)}\n` },
+  text: { fileName: 'tsmig-report.txt', render: (r) => showControlChars(`${renderPlanText(r.plan)}\n\n${renderRecapText(r)}\n`) },
   json: { fileName: 'tsmig-report.json', render: (r) => `${JSON.stringify(runReportToJson(r), null, 2)}\n` },
   html: { fileName: 'tsmig-report.html', render: renderHtmlReport },
   junit: { fileName: 'tsmig-report.junit.xml', render: renderJunit },

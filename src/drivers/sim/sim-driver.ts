@@ -1,7 +1,7 @@
 // The embedded simulator as a Driver: same contract as the ssh driver, virtual time, no hypervisor.
 import { HostUnreachableError, MigrationFailedError } from '../../errors.ts';
 import type { Inventory } from '../../playbook/types.ts';
-import type { CounterReading, DirtyRateReading, Driver, MigrationOutcome, MigrationProgress, MigrationRequest, SamplingWindow, VmInfo } from '../driver.ts';
+import { asksToPausePostcopy, type CounterReading, type DirtyRateReading, type Driver, type MigrationOutcome, type MigrationProgress, type MigrationRequest, type SamplingWindow, type VmInfo } from '../driver.ts';
 import { createRandom } from '../../util/random.ts';
 import { BYTES_PER_MIB, SimWorld, type SimMigration } from './sim-world.ts';
 import { VirtualClock } from './virtual-clock.ts';
@@ -163,7 +163,8 @@ export function createSimDriver(inventory: Inventory): SimDriver {
         () => {
           // Like domjobabort: refused once a post-copy VM runs on the destination.
           const reason = signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
-          if (world.abortMigration(m, `aborted: ${reason}`)) clock.wake();
+          // A switched post-copy is never cancelled; a timeout pauses it (the executor then resumes or gives up).
+          if (world.abortMigration(m, `aborted: ${reason}`) || (asksToPausePostcopy(signal) && world.pausePostcopy(m, reason))) clock.wake();
         },
         { once: true, signal: stopProgress.signal },
       );

@@ -157,6 +157,13 @@ export class SimWorld implements Timeline {
     return true;
   }
 
+  /** Pauses a switched post-copy, like `virsh domjobabort --postcopy`: resumable at once. */
+  pausePostcopy(m: SimMigration, reason: string): boolean {
+    if (m.switchedAtMs === undefined || m.phase === 'done' || m.phase === 'failed') return false;
+    this.interrupt(m, reason, this.nowMs);
+    return true;
+  }
+
   nextEventMs(): number {
     let next = Infinity;
     for (const m of this.migrations) {

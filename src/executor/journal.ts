@@ -1,6 +1,7 @@
 // The run journal: an append-only JSON-lines file of the plan and every migration's state
-// changes, synced line by line so it survives the engine being killed. `run --resume` reads it.
-import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync } from 'node:fs';
+// changes, written line by line so it survives the engine being killed, and synced to disk so it
+// survives this machine crashing. `run --resume` reads it.
+import { appendFileSync, closeSync, fsync, fsyncSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ExitCode, TsmigError } from '../errors.ts';
 import type { EngineEvents } from './engine-events.ts';
@@ -30,9 +31,38 @@ export class JournalWriter {
     this.fd = openSync(path, 'a', 0o600);
   }
 
+  /** A sync runs in the background; lines written meanwhile go with the next one. */
+  private syncing = false;
+  private unsynced = false;
+  private closeAfterSync = false;
+
+  /**
+   * Every line is written at once (a killed engine loses none). The plan is synced before
+   * anything moves (resume needs it); other lines are synced in the background, one sync at a
+   * time, and close() syncs the rest: waiting for a sync per line (3-8 ms each) was most of a
+   * simulated fleet run's wall time, 400 lines for 200 migrations.
+   */
   append(entry: JournalEntry): void {
     appendFileSync(this.fd, `${JSON.stringify(entry)}\n`);
-    fsyncSync(this.fd);
+    if (entry.type === 'plan') fsyncSync(this.fd);
+    else this.syncSoon();
+  }
+
+  private syncSoon(): void {
+    if (this.syncing) {
+      this.unsynced = true;
+      return;
+    }
+    this.syncing = true;
+    // A failed background sync shows at close, whose own sync fails the same way.
+    fsync(this.fd, () => {
+      this.syncing = false;
+      if (this.closeAfterSync) closeSync(this.fd);
+      else if (this.unsynced) {
+        this.unsynced = false;
+        this.syncSoon();
+      }
+    });
   }
 
   /** Records what the engine does, as it happens. */
@@ -49,8 +79,11 @@ export class JournalWriter {
     });
   }
 
+  /** Everything written is on disk when this returns; the file closes once no sync is running on it. */
   close(): void {
-    closeSync(this.fd);
+    fsyncSync(this.fd);
+    if (this.syncing) this.closeAfterSync = true;
+    else closeSync(this.fd);
   }
 }
 

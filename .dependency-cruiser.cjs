@@ -9,12 +9,19 @@ function above(i) {
   return `^src/(${layers.slice(0, i).join('|')})/`;
 }
 
+/**
+ * Each driver declares the inventory keys it reads beside it (as an Ansible connection plugin
+ * declares its options); the playbook loader composes those declarations. They are leaves: they
+ * import schema pieces and utilities, never driver code (a rule below holds them to that).
+ */
+const DRIVER_OPTION_DECLARATIONS = '^src/drivers/(driver-options|driver-options-declaration|[^/]+/[^/]+-options)\\.ts$';
+
 const upward = layers.slice(1).map((layer, k) => ({
   name: `no-upward-from-${layer.replaceAll('|', '-')}`,
   comment: `src/{${layer}} must not import the layers above it (${layers.slice(0, k + 1).join(', ')})`,
   severity: 'error',
   from: { path: `^src/(${layer})/` },
-  to: { path: above(k + 1) },
+  to: { path: above(k + 1), pathNot: layer === 'playbook' ? DRIVER_OPTION_DECLARATIONS : undefined },
 }));
 
 module.exports = {
@@ -27,6 +34,13 @@ module.exports = {
       to: { circular: true },
     },
     ...upward,
+    {
+      name: 'driver-options-are-declarations',
+      comment: "A driver's option declaration imports no driver code: the playbook loader reads it without loading a driver",
+      severity: 'error',
+      from: { path: DRIVER_OPTION_DECLARATIONS },
+      to: { path: '^src/(drivers|measure|planner|executor|report|cli)/', pathNot: DRIVER_OPTION_DECLARATIONS },
+    },
     {
       name: 'no-upward-from-root',
       comment: 'src/errors.ts and src/version.ts sit below every layer',

@@ -1,6 +1,6 @@
 // Inventory → the driver it names, through the registry: one entry per driver kind (the kinds are
-// listed once, DRIVER_KINDS in src/playbook/types.ts; the Record type asks for an entry here when
-// one is added there). A driver loads only when used (the sim needs no ssh2).
+// the keys of DRIVER_OPTIONS in driver-options.ts, where each driver's inventory keys are declared;
+// the Record type asks for an entry here when one is added there). A driver loads only when used (the sim needs no ssh2).
 import type { DriverKind, Inventory } from '../playbook/types.ts';
 import type { Driver } from './driver.ts';
 

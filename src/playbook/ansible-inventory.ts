@@ -1,18 +1,13 @@
 // Ansible-style inventories (`all: { vars: …, hosts: …, children: { group: { hosts: … } } }`)
 // → tsmig's inventory shape, so an existing Ansible inventory works with -i. Ansible's
 // connection variables map onto tsmig's keys; tsmig keys pass through; other vars are dropped.
+import { driverAnsibleAliases } from '../drivers/driver-options.ts';
+import { inventorySchema } from './playbook-schema.ts';
 import { escapePointer, type SourceMap } from './source-map.ts';
 
-const ANSIBLE_KEYS: Record<string, string> = {
-  ansible_host: 'address',
-  ansible_port: 'port',
-  ansible_user: 'user',
-  ansible_ssh_private_key_file: 'identity_file',
-};
-const TSMIG_HOST_KEYS = new Set([
-  'nic_mbps', 'memory_mib', 'vcpus', 'address', 'port', 'user', 'identity_file', 'known_hosts', 'host_key_checking',
-  'libvirt_uri', 'nic', 'migration_address', 'connect_timeout', 'background', 'vms',
-]);
+const ANSIBLE_KEYS: Record<string, string> = driverAnsibleAliases;
+/** The keys a tsmig host takes: the capacity keys and every driver's (src/drivers/driver-options.ts). */
+const TSMIG_HOST_KEYS = new Set(Object.keys(inventorySchema.properties.hosts.additionalProperties.properties));
 
 type Mapping = Record<string, unknown>;
 const isMapping = (x: unknown): x is Mapping => x !== null && typeof x === 'object' && !Array.isArray(x);

@@ -1,18 +1,16 @@
 // Bounds on every duration of a playbook or inventory, checked once parsed (the schema sees only
 // strings like "2m"): a sampling interval of a microsecond or a timeout of a century would make
 // a run that eats memory or never ends.
+import { driverHostDurationBounds, driverInventoryDurationBounds } from '../drivers/driver-options.ts';
 import { parseDurationMs } from '../util/duration.ts';
+import { HOUR_MS as H, MINUTE_MS as MIN, SECOND_MS as S, type DurationBound } from './schema-fragments.ts';
 import type { Problem } from './semantic-check.ts';
 import { escapePointer, type SourceMap } from './source-map.ts';
 
-export interface DurationBound {
-  minMs: number;
-  maxMs: number;
-}
+export type { DurationBound };
 
-const S = 1000;
-const MIN = 60 * S;
-const H = 60 * MIN;
+const hostBounds: Record<string, DurationBound> = driverHostDurationBounds;
+const inventoryBounds: Record<string, DurationBound> = driverInventoryDurationBounds;
 
 /** One table, also quoted by the README's key table. */
 export const DURATION_BOUNDS = {
@@ -22,9 +20,9 @@ export const DURATION_BOUNDS = {
   'constraints.timeout': { minMs: S, maxMs: 24 * H },
   'constraints.retry_delay': { minMs: 0, maxMs: H },
   'constraints.deadline': { minMs: S, maxMs: 7 * 24 * H },
-  'hosts.H.connect_timeout': { minMs: 100, maxMs: 10 * MIN },
-  'sim.faults.link_outage': { minMs: 0, maxMs: 24 * H },
-  'sim.faults.host_outage': { minMs: 0, maxMs: 24 * H },
+  // The drivers' own duration keys, declared beside each driver.
+  ...Object.fromEntries(Object.entries(hostBounds).map(([key, bound]) => [`hosts.H.${key}`, bound])),
+  ...inventoryBounds,
 } as const satisfies Record<string, DurationBound>;
 
 /** Samples per host in one window: beyond this a window is a memory problem, not a measurement. */
@@ -32,10 +30,12 @@ export const MAX_SAMPLES_PER_WINDOW = 10_000;
 
 type RawDuration = string | number | undefined;
 
-function check(problems: Problem[], map: SourceMap, pointer: string, key: keyof typeof DURATION_BOUNDS, value: RawDuration): void {
-  if (value === undefined) return;
+function check(problems: Problem[], map: SourceMap, pointer: string, key: string, value: RawDuration): void {
+  if (value === undefined || typeof value === 'object') return;
   const ms = parseDurationMs(value);
-  const { minMs, maxMs } = DURATION_BOUNDS[key];
+  const bound = (DURATION_BOUNDS as Record<string, DurationBound>)[key];
+  if (!bound) return;
+  const { minMs, maxMs } = bound;
   if (!(ms >= minMs && ms <= maxMs)) {
     problems.push({ position: map.positionOf(pointer), message: `${key.replace('hosts.H.', '')} must be between ${formatMs(minMs)} and ${formatMs(maxMs)}, not ${formatMs(ms)}` });
   }
@@ -47,9 +47,8 @@ export interface RawDurations {
 }
 
 export interface RawInventoryDurations {
-  defaults?: { connect_timeout?: RawDuration };
-  hosts: Record<string, { connect_timeout?: RawDuration }>;
-  sim?: { faults?: { link_outage?: RawDuration; host_outage?: RawDuration } };
+  defaults?: Record<string, unknown>;
+  hosts: Record<string, Record<string, unknown>>;
 }
 
 export function checkPlaybookDurations(raw: RawDurations, map: SourceMap): Problem[] {
@@ -64,12 +63,18 @@ export function checkPlaybookDurations(raw: RawDurations, map: SourceMap): Probl
 
 export function checkInventoryDurations(raw: RawInventoryDurations, map: SourceMap, base: string): Problem[] {
   const problems: Problem[] = [];
-  check(problems, map, `${base}/defaults/connect_timeout`, 'hosts.H.connect_timeout', raw.defaults?.connect_timeout);
-  for (const [name, host] of Object.entries(raw.hosts)) {
-    check(problems, map, `${base}/hosts/${escapePointer(name)}/connect_timeout`, 'hosts.H.connect_timeout', host?.connect_timeout);
+  for (const key of Object.keys(hostBounds)) {
+    const label = `hosts.H.${key}`;
+    check(problems, map, `${base}/defaults/${escapePointer(key)}`, label, raw.defaults?.[key] as RawDuration);
+    for (const [name, host] of Object.entries(raw.hosts)) {
+      check(problems, map, `${base}/hosts/${escapePointer(name)}/${escapePointer(key)}`, label, host?.[key] as RawDuration);
+    }
   }
-  check(problems, map, `${base}/sim/faults/link_outage`, 'sim.faults.link_outage', raw.sim?.faults?.link_outage);
-  check(problems, map, `${base}/sim/faults/host_outage`, 'sim.faults.host_outage', raw.sim?.faults?.host_outage);
+  for (const dotted of Object.keys(inventoryBounds)) {
+    const path = dotted.split('.');
+    const value = path.reduce<unknown>((node, part) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), raw);
+    check(problems, map, `${base}/${path.map(escapePointer).join('/')}`, dotted, value as RawDuration);
+  }
   return problems;
 }
 

@@ -2,81 +2,24 @@
 // derived from it, and schemas/playbook.schema.json is generated from it (`npm run schema`;
 // a unit test fails when the published file drifts).
 import type { FromSchema } from 'json-schema-to-ts';
-import { DRIVER_KINDS, REPORT_FORMATS } from './types.ts';
+import { driverHostOnlyProperties, driverHostProperties, driverInventoryProperties, DRIVER_KINDS } from '../drivers/driver-options.ts';
+import { BOUNDS, duration, mbps, memoryMib, name, vcpus } from './schema-fragments.ts';
+import { REPORT_FORMATS } from './types.ts';
 
-/** Host and VM names: no shell metacharacters can get in. */
-export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
-/** `500ms`, `30s`, `2m`, `1h`, or a bare number of seconds. */
-export const DURATION_PATTERN = '^[0-9]+(\\.[0-9]+)?(ms|s|m|h)?$';
+export { BOUNDS, DURATION_PATTERN, NAME_PATTERN } from './schema-fragments.ts';
 
-const duration = {
-  oneOf: [
-    { type: 'string', pattern: DURATION_PATTERN },
-    { type: 'number', minimum: 0 },
-  ],
-  description: 'A duration: 500ms, 30s, 2m, 1h, or a number of seconds.',
-} as const;
-
-/**
- * Bounds on every number: what makes physical sense, so no value can make a run endless or huge.
- * Durations are strings; their bounds are checked after parsing (duration-bounds.ts).
- */
-export const BOUNDS = {
-  /** 1 Tbit/s: beyond any NIC. */
-  maxMbps: 1_000_000,
-  /** 64 TiB: beyond any host or VM. */
-  maxMemoryMib: 64 * 1024 * 1024,
-  maxVcpus: 4096,
-  /** 1 TiB/s: beyond any memory bus. */
-  maxDirtyMibPerS: 1024 * 1024,
-  maxFailMigrations: 1000,
-  /** Migrations at once, per cluster or per host. */
-  maxParallel: 10_000,
-  maxRetries: 100,
-} as const;
-
-const mbps = { type: 'number', minimum: 0, maximum: BOUNDS.maxMbps, description: 'Megabits per second.' } as const;
-const memoryMib = { type: 'integer', minimum: 1, maximum: BOUNDS.maxMemoryMib } as const;
-const vcpus = { type: 'integer', minimum: 1, maximum: BOUNDS.maxVcpus } as const;
 const parallel = { type: 'integer', minimum: 1, maximum: BOUNDS.maxParallel } as const;
 const mode = { enum: ['pre-copy', 'post-copy'] } as const;
-const name = { type: 'string', pattern: NAME_PATTERN } as const;
 
-const simVm = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['memory_mib'],
-  properties: {
-    memory_mib: memoryMib,
-    vcpus,
-    tx_mbps: mbps,
-    rx_mbps: mbps,
-    dirty_mib_per_s: { type: 'number', minimum: 0, maximum: BOUNDS.maxDirtyMibPerS },
-    fail_migrations: { type: 'integer', minimum: 0, maximum: BOUNDS.maxFailMigrations, description: 'sim: the first N migration attempts fail.' },
-  },
-} as const;
-
-/** Keys a host may carry; `defaults` takes the same ones, minus the sim's VM list. */
+/**
+ * Keys a host may carry whatever the driver: its capacity. Each driver declares its own keys
+ * beside it (src/drivers/DRIVER/…-options.ts); `defaults` takes the same ones, minus host-only keys.
+ */
 const hostProperties = {
   nic_mbps: { type: 'number', minimum: 1, maximum: BOUNDS.maxMbps, description: 'NIC capacity per direction (full duplex).' },
   memory_mib: { ...memoryMib, description: 'Memory available to incoming VMs.' },
   vcpus: { ...vcpus, description: 'vCPUs available to incoming VMs.' },
-  address: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9.:-]{0,252}$' },
-  port: { type: 'integer', minimum: 1, maximum: 65535 },
-  user: { type: 'string', pattern: '^[a-z_][a-z0-9_-]{0,31}$' },
-  identity_file: { type: 'string', minLength: 1 },
-  known_hosts: { type: 'string', minLength: 1 },
-  host_key_checking: { type: 'boolean' },
-  libvirt_uri: { type: 'string', pattern: '^[a-z+]+://[A-Za-z0-9._/:@-]*$' },
-  nic: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,15}$' },
-  migration_address: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9.:-]{0,252}$' },
-  connect_timeout: duration,
-  background: {
-    type: 'object',
-    additionalProperties: false,
-    properties: { tx_mbps: mbps, rx_mbps: mbps },
-    description: 'sim: non-VM traffic on the NIC.',
-  },
+  ...driverHostProperties,
 } as const;
 
 export const inventorySchema = {
@@ -93,32 +36,10 @@ export const inventorySchema = {
       additionalProperties: {
         type: 'object',
         additionalProperties: false,
-        properties: {
-          ...hostProperties,
-          vms: { type: 'object', propertyNames: name, additionalProperties: simVm, description: 'sim: VMs running there now.' },
-        },
+        properties: { ...hostProperties, ...driverHostOnlyProperties },
       },
     },
-    sim: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        noise: { type: 'number', minimum: 0, maximum: 1, description: 'Relative noise on measured rates.' },
-        seed: { type: 'integer', minimum: 0, maximum: 4294967295 },
-        faults: {
-          type: 'object',
-          additionalProperties: false,
-          description: 'Random faults, for rehearsing failure handling.',
-          properties: {
-            migration_failure_rate: { type: 'number', minimum: 0, maximum: 1, description: 'Share of attempts that fail before any switch.' },
-            link_cut_rate: { type: 'number', minimum: 0, maximum: 1, description: 'Share of attempts during which the link drops.' },
-            link_outage: duration,
-            host_outage_rate: { type: 'number', minimum: 0, maximum: 1, description: 'Share of hosts whose libvirt is down for a while.' },
-            host_outage: duration,
-          },
-        },
-      },
-    },
+    ...driverInventoryProperties,
   },
 } as const;
 

@@ -1,5 +1,6 @@
 // The playbook after loading, validation and normalisation: units in names, defaults applied.
 import type { SourcePosition } from '../errors.ts';
+import type { DriverHostOptions, DriverInventoryOptions, DriverKind } from '../drivers/driver-options.ts';
 
 export type MigrationMode = 'pre-copy' | 'post-copy';
 export type Strategy = 'traffic-sensitive' | 'pre-copy' | 'post-copy';
@@ -7,12 +8,8 @@ export type PlanObjective = 'contention' | 'time';
 /** What to do with a pre-copy predicted not to finish within the timeout (constraints.convergence). */
 export type ConvergencePolicy = 'prefer-post-copy' | 'auto-converge' | 'fail';
 
-/**
- * The playbook's `driver:` values, listed once: the schema's enum and the driver registry
- * (src/drivers/registry.ts, which must have one entry per kind) both come from here.
- */
-export const DRIVER_KINDS = ['ssh', 'sim'] as const;
-export type DriverKind = (typeof DRIVER_KINDS)[number];
+/** The `driver:` values come from the drivers' option registry (one line per driver). */
+export { DRIVER_KINDS, type DriverKind } from '../drivers/driver-options.ts';
 
 /**
  * The `report.formats` values, listed once: the schema's enum, the CLI's --format choices and the
@@ -21,60 +18,24 @@ export type DriverKind = (typeof DRIVER_KINDS)[number];
 export const REPORT_FORMATS = ['text', 'json', 'html', 'junit'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
-/** A VM declared in a sim inventory (the sim's ground truth). */
-export interface SimVmSpec {
-  name: string;
-  memoryMib: number;
-  vcpus: number;
-  txMbps: number;
-  rxMbps: number;
-  dirtyMibPerS: number;
-  /** Fault injection: the first N migration attempts of this VM fail. */
-  failMigrations: number;
-}
+export type { SimFaults, SimVmSpec } from '../drivers/sim/sim-options.ts';
 
-/** Random faults the simulator injects (rates are probabilities in 0..1). */
-export interface SimFaults {
-  migrationFailureRate: number;
-  linkCutRate: number;
-  linkOutageMs: number;
-  hostOutageRate: number;
-  hostOutageMs: number;
-}
-
-export interface InventoryHost {
+/**
+ * A host: its capacity (any driver), then what each driver reads from it, declared beside the
+ * driver (src/drivers/DRIVER/…-options.ts).
+ */
+export type InventoryHost = {
   name: string;
   nicMbps: number;
   /** Capacity for incoming VMs; undefined = unlimited. */
   memoryMib?: number;
   vcpus?: number;
-  // ssh driver
-  address: string;
-  port: number;
-  user: string;
-  identityFile?: string;
-  knownHostsFile?: string;
-  /** false only when the inventory says so explicitly (like Ansible's host_key_checking). */
-  hostKeyChecking: boolean;
-  libvirtUri: string;
-  /** Host NIC whose counters are the host's traffic. */
-  nic?: string;
-  /** Address the source uses to reach this host for qemu+ssh:// (defaults to the name). */
-  migrationAddress: string;
-  connectTimeoutMs: number;
-  // sim driver
-  background: { txMbps: number; rxMbps: number };
-  simVms: SimVmSpec[];
-}
+} & DriverHostOptions;
 
-export interface Inventory {
+export type Inventory = {
   driver: DriverKind;
   hosts: InventoryHost[];
-  /** Sim: relative noise on measured rates (0 = exact), and its seed. */
-  simNoise: number;
-  simSeed: number;
-  simFaults: SimFaults;
-}
+} & DriverInventoryOptions;
 
 export interface MigrationSpec {
   from: string;

@@ -21,16 +21,19 @@ export interface SourcePosition {
   file: string;
   line: number;
   column: number;
+  /** The command-line option that set this value (`-e key=value`): it is blamed, not the file. */
+  option?: string;
 }
 
 export function formatPosition(p: SourcePosition): string {
-  return `${p.file}:${p.line}:${p.column}`;
+  return p.option ?? `${p.file}:${p.line}:${p.column}`;
 }
 
-/** The playbook (YAML, schema or meaning) is wrong; each problem names FILE:LINE:COL. */
+/** The playbook (YAML, schema or meaning) is wrong; each problem names FILE:LINE:COL, or the -e option that set the value (exit 5). */
 export class PlaybookError extends TsmigError {
   constructor(readonly problems: Array<{ position: SourcePosition; message: string }>) {
-    super(problems.map((p) => `${formatPosition(p.position)}: ${p.message}`).join('\n'), ExitCode.invalidInputOrUnreachable);
+    const fromOption = problems.some((p) => p.position.option !== undefined);
+    super(problems.map((p) => `${formatPosition(p.position)}: ${p.message}`).join('\n'), fromOption ? ExitCode.badOptions : ExitCode.invalidInputOrUnreachable);
   }
 }
 

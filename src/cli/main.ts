@@ -66,7 +66,7 @@ export function buildProgram(): Command {
     .option('--report <file>', 'also write the JSON run report here')
     .option('--report-dir <dir>', 'also write the run report into this directory, in each of the playbook\'s report.formats')
     .option('--abort-on-interrupt', 'on Ctrl-C, abort running pre-copy migrations instead of letting them finish')
-    .option('--journal <file>', 'append the run journal here (default: beside the report, else ./tsmig-journal.jsonl)')
+    .option('--journal <file>', 'append the run journal here (default: beside the report, else PLAYBOOK.journal.jsonl in the report dir or the current directory)')
     .option('--resume <journal>', 'continue an interrupted run from its journal: reconcile with the hosts, migrate what is left')
     .action(async (file: string, opts: RunCommandOptions) => {
       const { runCommand } = await import('./run-command.ts');

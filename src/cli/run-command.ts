@@ -1,7 +1,7 @@
 // tsmig run / plan: load → drive the workflow → print and write the report → exit code.
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createDriver } from '../drivers/create-driver.ts';
-import { ExitCode } from '../errors.ts';
+import { ExitCode, TsmigError } from '../errors.ts';
 import { EngineEvents } from '../executor/engine-events.ts';
 import { discoverMoves, involvedHosts, runWorkflow } from '../executor/run-workflow.ts';
 import type { Strategy } from '../planner/types.ts';
@@ -16,7 +16,8 @@ import type { RunReport } from '../executor/run-report.ts';
 import { handleInterrupts } from './interrupts.ts';
 import { writeReportFiles } from './write-report-files.ts';
 import { planDocumentToJson, runReportToJson } from '../report/report-json.ts';
-import { JournalWriter, readJournal } from '../executor/journal.ts';
+import { JournalWriter } from '../executor/journal.ts';
+import { journalOwnerPath, playbookIdentity, readJournal } from './read-journal.ts';
 import { journalPathFor } from './journal-path.ts';
 import { checkOutputPaths } from './output-paths.ts';
 import { showControlChars } from '../report/show-control-chars.ts';
@@ -47,7 +48,9 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   const playbook = loadPlaybook(file, { inventoryFile: opts.inventory, overrides: opts.extraVars });
   const previousPlan = opts.compare ? readSavedPlan(opts.compare) : undefined;
   // Read before the output checks: a journal that cannot be read is a bad input (exit 4).
-  const resumePlan = opts.resume ? readJournal(opts.resume).plan : undefined;
+  const identity = opts.check ? undefined : playbookIdentity(playbook.file);
+  const hosts = playbook.inventory.hosts.map((h) => h.name);
+  const resumePlan = opts.resume ? readJournal(opts.resume, { playbook: identity, hosts }).plan : undefined;
   const out = (text: string): void => void process.stdout.write(`${showControlChars(text)}\n`);
   if (opts.listHosts) {
     for (const h of involvedHosts(playbook)) out(h);
@@ -63,6 +66,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
       journal: journalPath ? { path: journalPath, fromOption: opts.journal !== undefined || opts.resume !== undefined } : undefined,
       inputs: [playbook.file, ...(opts.inventory ? [opts.inventory] : []), ...(opts.compare ? [opts.compare] : [])],
     });
+    if (journalPath && !opts.resume) refuseOtherPlaybooksJournal(journalPath, playbook.file, opts.journal !== undefined);
   }
   const events = new EngineEvents();
   const verbosity: Verbosity = opts.quiet ? 'quiet' : opts.verbose ? 'verbose' : 'normal';
@@ -82,7 +86,9 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     const stopPlanPrint = showPlan && !live ? events.subscribe((e) => e.type === 'planned' && out(`${renderPlanText(e.plan)}\n`)) : undefined;
     const interrupts = handleInterrupts((line) => process.stderr.write(`${line}\n`), opts.abortOnInterrupt === true);
     const journal = journalPath === undefined ? undefined : new JournalWriter(journalPath);
-    journal?.append({ type: 'run-start', at: new Date().toISOString(), playbook: playbook.name, file: playbook.file, driver: playbook.inventory.driver });
+    if (journal && identity) {
+      journal.append({ type: 'run-start', at: new Date().toISOString(), playbook: playbook.name, file: playbook.file, playbook_path: identity.path, playbook_sha256: identity.sha256, driver: playbook.inventory.driver });
+    }
     const stopJournal = journal?.follow(events);
     let report: RunReport;
     try {
@@ -141,4 +147,14 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   } finally {
     await driver.close();
   }
+}
+
+/** Appending this run to a journal whose last run is of another playbook would make that run unresumable. */
+function refuseOtherPlaybooksJournal(journalPath: string, playbookFile: string, fromOption: boolean): void {
+  const owner = existsSync(journalPath) ? journalOwnerPath(journalPath) : undefined;
+  if (owner === undefined || owner === playbookIdentity(playbookFile).path) return;
+  throw new TsmigError(
+    `${journalPath}: this journal belongs to the playbook ${owner}; give this run another --journal path`,
+    fromOption ? ExitCode.badOptions : ExitCode.invalidInputOrUnreachable,
+  );
 }

@@ -1,14 +1,14 @@
 // The run journal: an append-only JSON-lines file of the plan and every migration's state
 // changes, written line by line so it survives the engine being killed, and synced to disk so it
-// survives this machine crashing. `run --resume` reads it.
+// survives this machine crashing. `run --resume` reads it (src/cli/read-journal.ts, which checks
+// every line against schemas/journal.schema.json).
 import { appendFileSync, closeSync, fsync, fsyncSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ExitCode, TsmigError } from '../errors.ts';
 import type { EngineEvents } from './engine-events.ts';
 import type { MigrationMode, Plan } from '../planner/types.ts';
 import type { DriverKind } from '../playbook/types.ts';
 import type { MigrationStatus } from './migration-record.ts';
-import { readRegularTextFile } from '../util/read-regular-file.ts';
+import { snakeCaseKeys } from '../util/json-keys.ts';
 
 /** A migration's state in the journal: started and retrying as it runs, then its record's status. */
 export type JournalMigrationState = 'started' | 'retrying' | MigrationStatus;
@@ -17,7 +17,17 @@ export type JournalMigrationState = 'started' | 'retrying' | MigrationStatus;
 export const MAX_JOURNAL_BYTES = 64 * 1024 * 1024;
 
 export type JournalEntry =
-  | { type: 'run-start'; at: string; playbook: string; file: string; driver: DriverKind }
+  | {
+      type: 'run-start';
+      at: string;
+      /** The playbook's name: and its path as given. */
+      playbook: string;
+      file: string;
+      /** Which playbook this journal belongs to: --resume refuses it for any other. */
+      playbook_path: string;
+      playbook_sha256: string;
+      driver: DriverKind;
+    }
   | { type: 'plan'; at: string; plan: Plan }
   | { type: 'migration'; at: string; vm: string; from: string; to: string; /** '' on a retry line, which names only the VM. */ mode: MigrationMode | ''; state: JournalMigrationState; attempt?: number; vm_on?: string | null; error?: string }
   | { type: 'run-end'; at: string; exit_code: number; interrupted: boolean };
@@ -43,7 +53,9 @@ export class JournalWriter {
    * simulated fleet run's wall time, 400 lines for 200 migrations.
    */
   append(entry: JournalEntry): void {
-    appendFileSync(this.fd, `${JSON.stringify(entry)}\n`);
+    // The plan is written snake_case like every JSON tsmig writes (schemas/plan.schema.json).
+    const line = entry.type === 'plan' ? { ...entry, plan: snakeCaseKeys(entry.plan) } : entry;
+    appendFileSync(this.fd, `${JSON.stringify(line)}\n`);
     if (entry.type === 'plan') fsyncSync(this.fd);
     else this.syncSoon();
   }
@@ -85,44 +97,4 @@ export class JournalWriter {
     if (this.syncing) this.closeAfterSync = true;
     else closeSync(this.fd);
   }
-}
-
-export interface JournalState {
-  plan: Plan;
-  playbookFile: string;
-  /** Last recorded state per VM. */
-  lastState: Map<string, JournalEntry & { type: 'migration' }>;
-  finished: boolean;
-}
-
-export function readJournal(path: string): JournalState {
-  const text = readRegularTextFile(path, 'journal', MAX_JOURNAL_BYTES);
-  let plan: Plan | undefined;
-  let playbookFile = '';
-  let finished = false;
-  const lastState = new Map<string, JournalEntry & { type: 'migration' }>();
-  const lines = text.split('\n');
-  lines.forEach((line, i) => {
-    if (line.trim() === '') return;
-    let entry: JournalEntry;
-    try {
-      entry = JSON.parse(line) as JournalEntry;
-    } catch {
-      // A line cut short by a kill mid-write: everything before it is intact.
-      if (i >= lines.length - 2) return;
-      throw new TsmigError(`${path}:${i + 1}: not a journal line`, ExitCode.invalidInputOrUnreachable);
-    }
-    if (entry.type === 'run-start') {
-      // Each run appends; only the last run counts.
-      playbookFile = entry.file;
-      plan = undefined;
-      finished = false;
-      lastState.clear();
-    }
-    else if (entry.type === 'plan') plan = entry.plan;
-    else if (entry.type === 'migration' && entry.state !== 'retrying') lastState.set(entry.vm, entry);
-    else if (entry.type === 'run-end') finished = true;
-  });
-  if (!plan) throw new TsmigError(`${path}: the journal has no plan (the run stopped before planning: just run the playbook again)`, ExitCode.invalidInputOrUnreachable);
-  return { plan, playbookFile, lastState, finished };
 }

@@ -6,20 +6,29 @@ import type { PlanningProblem } from './problem.ts';
 const describeFree = (mib: number, vcpus: number): string =>
   [Number.isFinite(mib) ? `${Math.max(0, mib)} MiB` : undefined, Number.isFinite(vcpus) ? `${Math.max(0, vcpus)} vCPUs` : undefined].filter(Boolean).join(' / ') || 'unlimited';
 
+/** " for the migrations at FILE:LINE:COL, …": the playbook rules the refused moves came from. */
+function migrationsAt(origins: readonly string[]): string {
+  const unique = [...new Set(origins)];
+  return unique.length === 0 ? '' : ` for the migration${unique.length > 1 ? 's' : ''} at ${unique.join(', ')}`;
+}
+
 /** Hosts whose fixed arrivals (or residents) already exceed their capacity. */
 export function assertFixedCapacity(problem: PlanningProblem, fixed: FixedPart): void {
   const problems: string[] = [];
   const hosts: string[] = [];
+  const origins: string[] = [];
   problem.hostNames.forEach((host, h) => {
     const memoryShortMib = -fixed.freeMemoryMib[h]!;
     const vcpusShort = -fixed.freeVcpus[h]!;
     if (memoryShortMib <= 1e-9 && vcpusShort <= 1e-9) return;
-    const arriving = problem.items.filter((it) => !it.variableDestination && it.options[0]!.destination === h).map((it) => it.vm.vm);
+    const arrivingItems = problem.items.filter((it) => !it.variableDestination && it.options[0]!.destination === h);
+    const arriving = arrivingItems.map((it) => it.vm.vm);
+    origins.push(...arrivingItems.flatMap((it) => (it.move.origin ? [it.move.origin] : [])));
     const short = [memoryShortMib > 1e-9 ? `${memoryShortMib} MiB memory` : '', vcpusShort > 1e-9 ? `${vcpusShort} vCPUs` : ''].filter(Boolean).join(' and ');
     hosts.push(host);
     problems.push(`${host} is short of ${short} for ${arriving.length > 0 ? arriving.join(', ') : 'the VMs it runs'}`);
   });
-  if (problems.length > 0) throw new PlanInfeasibleError(`not enough capacity: ${problems.join('; ')}`, hosts);
+  if (problems.length > 0) throw new PlanInfeasibleError(`not enough capacity${migrationsAt(origins)}: ${problems.join('; ')}`, hosts);
 }
 
 /** A component whose VMs cannot be packed onto their candidate destinations. */
@@ -35,7 +44,7 @@ export function componentCapacityError(problem: PlanningProblem, fixed: FixedPar
   const names = vms.map((v) => v.vm).join(', ');
   const why = shortfall ? `shortfall ${shortfall}` : 'the VMs do not pack onto the hosts (no host has room for the rest)';
   return new PlanInfeasibleError(
-    `not enough capacity: ${names} need ${needMib} MiB / ${needVcpus} vCPUs; free on ${free}; ${why}`,
+    `not enough capacity${migrationsAt(items.flatMap((i) => (problem.items[i]!.move.origin ? [problem.items[i]!.move.origin!] : [])))}: ${names} need ${needMib} MiB / ${needVcpus} vCPUs; free on ${free}; ${why}`,
     hostIds.map((h) => problem.hostNames[h]!),
     vms.map((v) => v.vm),
   );

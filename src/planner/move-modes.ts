@@ -1,5 +1,5 @@
 // Which modes a move may use: pins override the strategy; post-copy deny and constraints.modes bound both.
-import { PlanInfeasibleError } from './plan-infeasible-error.ts';
+import { atRuleOf, PlanInfeasibleError } from './plan-infeasible-error.ts';
 import type { MigrationMode, MoveRequest, Strategy } from './types.ts';
 
 export interface MoveModes {
@@ -21,12 +21,12 @@ export function moveModes(move: MoveRequest, strategy: Strategy, allowedModes: r
   if (move.pinnedMode) {
     if (!permitted.includes(move.pinnedMode)) {
       const why = move.pinnedMode === 'post-copy' && !move.postcopyAllowed ? 'post-copy is denied for it' : `constraints.modes allows only ${allowedModes.join(', ') || 'nothing'}`;
-      throw new PlanInfeasibleError(`VM ${move.vm}: pinned to ${move.pinnedMode} but ${why}`, [move.from], [move.vm]);
+      throw new PlanInfeasibleError(`${atRuleOf(move)}VM ${move.vm}: pinned to ${move.pinnedMode} but ${why}`, [move.from], [move.vm]);
     }
     return { modes: [move.pinnedMode], forcedReason: move.pinnedReason ?? 'pinned by playbook' };
   }
   if (permitted.length === 0) {
-    throw new PlanInfeasibleError(`VM ${move.vm}: no migration mode left (constraints.modes: ${allowedModes.join(', ') || 'none'}; post-copy denied)`, [move.from], [move.vm]);
+    throw new PlanInfeasibleError(`${atRuleOf(move)}VM ${move.vm}: no migration mode left (constraints.modes: ${allowedModes.join(', ') || 'none'}; post-copy denied)`, [move.from], [move.vm]);
   }
   const only = permitted.length === 1 ? permitted[0]! : undefined;
   const restriction = (mode: MigrationMode): string =>

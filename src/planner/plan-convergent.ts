@@ -2,7 +2,7 @@
 // within the timeout (alone, or in the plan's waves) is not chosen plain: by the playbook's
 // convergence policy its VM goes by post-copy or by pre-copy with auto-converge (a pin the
 // solver respects), or the plan is refused before anything moves. Pure.
-import { PlanInfeasibleError } from './plan-infeasible-error.ts';
+import { atRuleOf, PlanInfeasibleError } from './plan-infeasible-error.ts';
 import { planMigrations, planMigrationsAsync } from './plan-migrations.ts';
 import type { PlanOptions } from './plan-pace.ts';
 import { movePermittedModes } from './move-modes.ts';
@@ -139,5 +139,5 @@ function refusal(input: PlanInput, move: MoveRequest, e: Evidence, timeoutS: num
     policy === 'fail'
       ? 'set constraints.convergence to prefer-post-copy or auto-converge'
       : 'allow post-copy for it, raise constraints.timeout, or lower its dirty rate';
-  return new PlanInfeasibleError(`VM ${move.vm}: pre-copy would not converge ${within}: ${facts(vm?.dirtyMibPerS ?? 0, e)} (convergence: ${policy}); ${fix}`, [move.from], [move.vm]);
+  return new PlanInfeasibleError(`${atRuleOf(move)}VM ${move.vm}: pre-copy would not converge ${within}: ${facts(vm?.dirtyMibPerS ?? 0, e)} (convergence: ${policy}); ${fix}`, [move.from], [move.vm]);
 }

@@ -6,3 +6,8 @@ export class PlanInfeasibleError extends TsmigError {
     super(message, ExitCode.invalidInputOrUnreachable);
   }
 }
+
+/** "FILE:LINE:COL: " of the playbook's migration rule a move came from, to lead a refusal about it. */
+export function atRuleOf(move: { origin?: string }): string {
+  return move.origin ? `${move.origin}: ` : '';
+}

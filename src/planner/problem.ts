@@ -1,7 +1,7 @@
 // PlanInput → numbers: hosts by index, two contention "bins" per host, and each move's options.
 import { hostContention } from './contention.ts';
 import { moveModes } from './move-modes.ts';
-import { PlanInfeasibleError } from './plan-infeasible-error.ts';
+import { atRuleOf, PlanInfeasibleError } from './plan-infeasible-error.ts';
 import type { MigrationMode, MoveRequest, PlanInput, VmTraffic } from './types.ts';
 
 /** Bin 2h = host h's source side (TX), bin 2h+1 = its destination side (RX). */
@@ -56,10 +56,10 @@ export function buildPlanningProblem(input: PlanInput): PlanningProblem {
     seen.add(move.vm);
     const vm = vmByName.get(move.vm);
     if (!vm) throw new PlanInfeasibleError(`VM ${move.vm}: not found on any host`, [move.from], [move.vm]);
-    if (vm.host !== move.from) throw new PlanInfeasibleError(`VM ${move.vm} runs on ${vm.host}, not on ${move.from}`, [move.from, vm.host], [move.vm]);
+    if (vm.host !== move.from) throw new PlanInfeasibleError(`${atRuleOf(move)}VM ${move.vm} runs on ${vm.host}, not on ${move.from}`, [move.from, vm.host], [move.vm]);
     const source = hostOf(move.from, `VM ${move.vm}`);
     const destinations = [...new Set(move.to)].filter((d) => d !== move.from).map((d) => hostOf(d, `VM ${move.vm}`));
-    if (destinations.length === 0) throw new PlanInfeasibleError(`VM ${move.vm}: no destination other than its source ${move.from}`, [move.from], [move.vm]);
+    if (destinations.length === 0) throw new PlanInfeasibleError(`${atRuleOf(move)}VM ${move.vm}: no destination other than its source ${move.from}`, [move.from], [move.vm]);
     const { modes, forcedReason } = moveModes(move, input.strategy, input.allowedModes);
     const options: MoveOption[] = [];
     for (const mode of modes) {

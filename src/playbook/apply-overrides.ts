@@ -7,15 +7,26 @@
 import { load } from 'js-yaml';
 import { UsageError } from '../errors.ts';
 import { loadYamlFile } from './load-yaml.ts';
+import { escapePointer } from './source-map.ts';
+
+/** A value an override set: its JSON pointer, and the option as written (`-e key=value`), blamed for it. */
+export interface OverrideOrigin {
+  pointer: string;
+  option: string;
+}
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-export function applyOverrides(data: Record<string, unknown>, overrides: string[]): void {
+/** Applies the overrides in order; returns where each put its values, so errors blame the option. */
+export function applyOverrides(data: Record<string, unknown>, overrides: string[]): OverrideOrigin[] {
+  const origins: OverrideOrigin[] = [];
   for (const override of overrides) {
-    if (override.startsWith('@')) mergeMapping(data, mappingFromFile(override), override);
-    else if (override.trimStart().startsWith('{')) mergeMapping(data, mappingFromText(override), override);
-    else setKeyPath(data, override);
+    const set = (pointer: string): number => origins.push({ pointer, option: `-e ${override}` });
+    if (override.startsWith('@')) mergeMapping(data, mappingFromFile(override), override, '', set);
+    else if (override.trimStart().startsWith('{')) mergeMapping(data, mappingFromText(override), override, '', set);
+    else set(setKeyPath(data, override));
   }
+  return origins;
 }
 
 function parseValue(text: string, override: string): unknown {
@@ -48,16 +59,21 @@ function checkKey(key: string, override: string): void {
   if (FORBIDDEN_KEYS.has(key)) throw new UsageError(`-e ${override}: invalid key ${key}`);
 }
 
-function mergeMapping(target: Record<string, unknown>, source: Record<string, unknown>, override: string): void {
+function mergeMapping(target: Record<string, unknown>, source: Record<string, unknown>, override: string, at: string, set: (pointer: string) => void): void {
   for (const [key, value] of Object.entries(source)) {
     checkKey(key, override);
     const existing = target[key];
-    if (isMapping(existing) && isMapping(value)) mergeMapping(existing, value, override);
-    else target[key] = value;
+    const pointer = `${at}/${escapePointer(key)}`;
+    if (isMapping(existing) && isMapping(value)) mergeMapping(existing, value, override, pointer, set);
+    else {
+      target[key] = value;
+      set(pointer);
+    }
   }
 }
 
-function setKeyPath(data: Record<string, unknown>, override: string): void {
+/** Sets one key path; returns its JSON pointer. */
+function setKeyPath(data: Record<string, unknown>, override: string): string {
   const eq = override.indexOf('=');
   if (eq <= 0) {
     throw new UsageError(`-e ${override}: write -e key.path=value, -e '{"key": value}' or -e @file.yml (e.g. -e constraints.max_parallel=2)`);
@@ -75,4 +91,5 @@ function setKeyPath(data: Record<string, unknown>, override: string): void {
   const last = path.at(-1)!;
   checkKey(last, override);
   node[last] = value;
+  return path.map((key) => `/${escapePointer(key)}`).join('');
 }

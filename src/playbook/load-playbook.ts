@@ -24,7 +24,9 @@ export function loadPlaybook(file: string, options: PlaybookLoadOptions = {}): P
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new PlaybookError([{ position: sourceMap.positionOf(''), message: 'a playbook is a YAML mapping (name:, inventory:, migrations:, …)' }]);
   }
-  if (options.overrides?.length) applyOverrides(data as Record<string, unknown>, options.overrides);
+  if (options.overrides?.length) {
+    for (const { pointer, option } of applyOverrides(data as Record<string, unknown>, options.overrides)) sourceMap.blame(pointer, option);
+  }
   validateAgainstSchema(playbookSchema, data, sourceMap);
   const raw = data as RawPlaybook;
 

@@ -21,8 +21,18 @@ export class SourceMap {
     this.aliases.push([from, to]);
   }
 
+  private readonly blamed: Array<{ pointer: string; option: string }> = [];
+
+  /** The value at `pointer` (and below) was set by a command-line option, not the file. */
+  blame(pointer: string, option: string): void {
+    this.blamed.push({ pointer, option });
+  }
+
   /** Position of the node at `pointer`, or of its nearest ancestor present in the file. */
   positionOf(pointer: string, preferKey = false): SourcePosition {
+    // The last option that set this value or one above it wins, as it did when it was applied.
+    const byOption = this.blamed.findLast((b) => pointer === b.pointer || pointer.startsWith(`${b.pointer}/`));
+    if (byOption) return { ...this.positionAt(0), option: byOption.option };
     for (const [from, to] of this.aliases) {
       if (pointer === from || pointer.startsWith(`${from}/`)) {
         pointer = to + pointer.slice(from.length);
@@ -37,6 +47,7 @@ export class SourceMap {
   }
 
   positionAt(offset: number): SourcePosition {
+    offset = Math.max(0, offset);
     let lo = 0;
     let hi = this.lineStarts.length - 1;
     while (lo < hi) {
@@ -76,7 +87,9 @@ export class SourceMap {
             top.pendingKey = getScalarValue(source, event);
             this.keyOffsets.set(`${top.pointer}/${escapePointer(top.pendingKey)}`, event.valueStart);
           } else if (pointer !== undefined) {
-            this.valueOffsets.set(pointer, event.valueStart);
+            // An empty value (`inventory:` and nothing) has no offset of its own: its key stands for it.
+            const offset = event.valueStart >= 0 ? event.valueStart : this.keyOffsets.get(pointer);
+            if (offset !== undefined) this.valueOffsets.set(pointer, offset);
           }
           break;
         }

@@ -14,18 +14,18 @@ export function validateAgainstSchema(schema: object, data: unknown, sourceMap: 
     compiled.set(schema, validate);
   }
   if (validate(data)) return;
-  const problems = explain(validate.errors ?? [], sourceMap);
+  const problems = explain(validate.errors ?? [], sourceMap, data);
   throw new PlaybookError(problems);
 }
 
-function explain(errors: ErrorObject[], sourceMap: SourceMap): Array<{ position: SourcePosition; message: string }> {
+function explain(errors: ErrorObject[], sourceMap: SourceMap, data: unknown): Array<{ position: SourcePosition; message: string }> {
   // oneOf reports every branch's failure; keep the branch errors that go deepest, drop the umbrella.
   const useful = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'propertyNames' && e.keyword !== 'if');
   const kept = preferSpecific(useful.length > 0 ? useful : errors);
   const seen = new Set<string>();
   const problems: Array<{ position: SourcePosition; message: string }> = [];
   for (const error of kept) {
-    const { pointer, atKey, message } = describe(error);
+    const { pointer, atKey, message } = describe(error, data);
     const position = sourceMap.positionOf(pointer, atKey);
     const key = `${position.line}:${position.column}:${message}`;
     if (seen.has(key)) continue;
@@ -44,8 +44,12 @@ function preferSpecific(errors: ErrorObject[]): ErrorObject[] {
   for (const [path, group] of byPath) {
     const specific = group.filter((e) => e.keyword !== 'type' && e.keyword !== 'const');
     if (specific.length > 0) result.push(...specific);
-    // A bare type mismatch from the branch not taken says nothing when a deeper error explains more.
-    else if (!paths.some((p) => p.startsWith(`${path}/`))) result.push(...group.slice(0, 1));
+    // A bare type mismatch from the branch not taken says nothing when a deeper error explains more;
+    // otherwise one error names every type the branches accept.
+    else if (!paths.some((p) => p.startsWith(`${path}/`))) {
+      const types = [...new Set(group.filter((e) => e.keyword === 'type').map((e) => String(e.params.type)))];
+      result.push(types.length > 1 ? { ...group[0]!, keyword: 'type', params: { type: types.join(' or ') } } : group[0]!);
+    }
   }
   return result;
 }
@@ -54,8 +58,23 @@ function pathOf(e: ErrorObject): string {
   return e.propertyName !== undefined ? `${e.instancePath}/${escapePointer(e.propertyName)}` : e.instancePath;
 }
 
-function describe(e: ErrorObject): { pointer: string; atKey: boolean; message: string } {
+const TYPE_WORDS: Record<string, string> = { string: 'a string', number: 'a number', integer: 'an integer', boolean: 'true or false', object: 'a mapping', array: 'a list' };
+
+/** The value at a JSON pointer of the validated data. */
+function valueAt(data: unknown, pointer: string): unknown {
+  let node = data;
+  for (const segment of pointer.split('/').slice(1)) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[segment.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return node;
+}
+
+function describe(e: ErrorObject, data: unknown): { pointer: string; atKey: boolean; message: string } {
   const where = e.instancePath === '' ? 'playbook' : e.instancePath.slice(1).replace(/\//g, '.');
+  if (e.keyword === 'type' && valueAt(data, e.instancePath) === null) {
+    return { pointer: e.instancePath, atKey: true, message: `${where} is empty: expected ${String(e.params.type).replace(/\b(string|number|integer|boolean|object|array)\b/g, (t) => TYPE_WORDS[t] ?? t)}` };
+  }
   if (e.propertyName !== undefined) {
     return {
       pointer: pathOf(e),

@@ -2,7 +2,7 @@
 // `--compare`): snake_case throughout, with a schema_version; schemas/ publishes their shape.
 import type { Measurements } from '../measure/measurements.ts';
 import type { Plan } from '../planner/types.ts';
-import { camelCaseKeys, snakeCaseKeys } from './json-keys.ts';
+import { camelCaseKeys, snakeCaseKeys } from '../util/json-keys.ts';
 import type { PlanDiff } from './plan-diff.ts';
 import type { RunReport } from '../executor/run-report.ts';
 

@@ -35,10 +35,10 @@ test('-e takes a JSON mapping and @file like ansible-playbook: mappings merge, o
   assert.throws(() => applyOverrides(data, ['@/nonexistent/overrides.yml']), /no such YAML file/);
 });
 
-test('-e values are validated by the schema like the file (exit 4), bad -e syntax is exit 5', async () => {
+test('-e values are validated by the schema like the file; a bad value or bad -e syntax is exit 5, blamed on the option', async () => {
   const bad = await runCli(['validate', DEMO, '-e', 'constraints.max_parallel=zero']);
-  assert.equal(bad.exitCode, 4);
-  assert.match(bad.stderr, /constraints.max_parallel must be integer/);
+  assert.equal(bad.exitCode, 5);
+  assert.match(bad.stderr, /-e constraints\.max_parallel=zero: constraints.max_parallel must be integer/);
   assert.equal((await runCli(['validate', DEMO, '-e', 'nonsense'])).exitCode, 5);
   const ok = await runCli(['plan', DEMO, '--json', '-e', 'strategy=post-copy']);
   const plan = (JSON.parse(ok.stdout) as { plan: Plan }).plan;

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { JournalWriter, readJournal } from '../../src/executor/journal.ts';
+import { JournalWriter } from '../../src/executor/journal.ts';
+import { readJournal } from '../../src/cli/read-journal.ts';
 import type { Plan } from '../../src/planner/types.ts';
 import { tempDir } from '../helpers/temp-files.ts';
 
@@ -12,7 +13,7 @@ const lines = (path: string): string[] => readFileSync(path, 'utf8').trim().spli
 test('journal: each line is in the file as soon as it is appended; closing during a background sync loses nothing and lets go of the file', async () => {
   const path = join(tempDir, 'journal-writer.jsonl');
   const journal = new JournalWriter(path);
-  journal.append({ type: 'run-start', at: 'now', playbook: 'p', file: 'p.yml', driver: 'sim' });
+  journal.append({ type: 'run-start', at: 'now', playbook: 'p', file: 'p.yml', playbook_path: '/p.yml', playbook_sha256: '0'.repeat(64), driver: 'sim' });
   journal.append({ type: 'plan', at: 'now', plan });
   for (let i = 0; i < 200; i++) {
     journal.append({ type: 'migration', at: 'now', vm: `vm${i}`, from: 'a', to: 'b', mode: 'pre-copy', state: 'started', attempt: 1 });

@@ -7,11 +7,13 @@ import { EngineEvents } from '../../src/executor/engine-events.ts';
 import { reconcilePlan } from '../../src/executor/reconcile-plan.ts';
 import { loadPlaybook } from '../../src/playbook/load-playbook.ts';
 import type { Plan, PlannedMigration } from '../../src/planner/types.ts';
-import { JournalWriter, readJournal } from '../../src/executor/journal.ts';
+import { JournalWriter } from '../../src/executor/journal.ts';
+import { readJournal } from '../../src/cli/read-journal.ts';
 import { runSim } from '../helpers/run-sim.ts';
 import { tempDir, writeTemp } from '../helpers/temp-files.ts';
 
 const pm = (vm: string, wave: number): PlannedMigration => ({ vm, from: 'A', to: 'B', mode: 'pre-copy', wave, txMbps: 0, rxMbps: 0, memoryMib: 1, reason: '' });
+const SHA = '0'.repeat(64);
 const plan = (migrations: PlannedMigration[]): Plan => ({ strategy: 'traffic-sensitive', objective: 'contention', contentionMbps: 0, migrations, hosts: [], waves: 3 });
 
 test('reconcile: done on destination, still on source, and astray are told apart; waves renumbered', () => {
@@ -37,15 +39,15 @@ test('reconcile: done on destination, still on source, and astray are told apart
 test('journal: lines are appended as they happen; a line cut short by a kill is ignored; the last run counts', () => {
   const path = join(tempDir, 'cut.journal.jsonl');
   const w = new JournalWriter(path);
-  w.append({ type: 'run-start', at: 'x', playbook: 'p', file: 'old.yml', driver: 'sim' });
+  w.append({ type: 'run-start', at: 'x', playbook: 'p', file: 'old.yml', playbook_path: '/old.yml', playbook_sha256: SHA, driver: 'sim' });
   w.append({ type: 'plan', at: 'x', plan: plan([pm('old', 0)]) });
-  w.append({ type: 'run-start', at: 'x', playbook: 'p', file: 'p.yml', driver: 'sim' });
+  w.append({ type: 'run-start', at: 'x', playbook: 'p', file: 'p.yml', playbook_path: '/p.yml', playbook_sha256: SHA, driver: 'sim' });
   w.append({ type: 'plan', at: 'x', plan: plan([pm('a', 0)]) });
   w.append({ type: 'migration', at: 'x', vm: 'a', from: 'A', to: 'B', mode: 'pre-copy', state: 'started', attempt: 1 });
   w.close();
   appendFileSync(path, '{"type":"migration","at":"x","vm":"a","sta');
   const j = readJournal(path);
-  assert.equal(j.playbookFile, 'p.yml');
+  assert.equal(j.runStart?.file, 'p.yml');
   assert.deepEqual(j.plan.migrations.map((m) => m.vm), ['a']);
   assert.equal(j.lastState.get('a')?.state, 'started');
   assert.equal(j.finished, false);
@@ -68,7 +70,7 @@ constraints: { max_parallel: 1, retries: 0 }
   const journalPath = join(tempDir, 'resume.journal.jsonl');
   const starts: string[] = [];
   const journal = new JournalWriter(journalPath);
-  journal.append({ type: 'run-start', at: 'x', playbook: pb.name, file: pb.file, driver: 'sim' });
+  journal.append({ type: 'run-start', at: 'x', playbook: pb.name, file: pb.file, playbook_path: pb.file, playbook_sha256: SHA, driver: 'sim' });
   const stop = new AbortController();
   const first = await runSim(pb, { stop: stop.signal }, driver, (e) => {
     if (e.type === 'migration-start') {

@@ -10,9 +10,9 @@ import { layOutComponent, type ComponentLayout } from './component-layout.ts';
 import { findIncumbent } from './component-incumbent.ts';
 import { runProgramme } from './component-programme.ts';
 import { searchComponent, type SearchStart } from './component-search.ts';
-import { CoupledState, greedyAssign, improve, perturb, type Stage } from './coupled-local-search.ts';
+import { CoupledState, greedyAssign, improve, perturb, roundAssign, type Stage } from './coupled-local-search.ts';
 import { LpBound } from './lp-bound.ts';
-import { contentionGap, isBetterKey, type PlanKey } from './objective.ts';
+import { compareMbps, contentionGap, isBetterKey, type PlanKey } from './objective.ts';
 import type { Pace, Steps } from './plan-pace.ts';
 import type { PlanningProblem } from './problem.ts';
 import { createRandom } from '../util/random.ts';
@@ -23,6 +23,12 @@ const LONG_SEARCH_WORK = 12_000_000;
 /** Up to this many moves the exact methods run after the heuristics, even once the gap is closed. */
 const EXACT_MAX_MOVES = 40;
 const LP_STEPS_PER_SLICE = 25;
+/** Share of the heuristics' time the LP bound may take before the search starts. */
+const LP_SHARE = 0.25;
+/** Share of the heuristics' time each first descent (from the greedy, from the LP's rounding) may take. */
+const FIRST_DESCENT_SHARE = 0.1;
+/** Share of the heuristics' time left for the tie-breaks (contending traffic, post-copies) at the end. */
+const TIE_BREAK_SHARE = 0.15;
 const LOCAL_SEARCH_WORK = 200_000;
 /** Aims that miss in a row before the search kicks the plan; kicks before it gives up. */
 const MIN_STEP = 1e-4;
@@ -44,49 +50,81 @@ export function* solveComponent(problem: PlanningProblem, fixed: FixedPart, item
   const n = layout.order.length;
   const startMs = pace.nowMs();
   const state = new CoupledState(layout, floorMbps);
-  let best: Int32Array | undefined;
-  let bestKey: PlanKey | undefined;
+  let best = undefined as Int32Array | undefined;
+  let bestKey = undefined as PlanKey | undefined;
   let lowerBoundMbps = floorMbps;
   const gapOf = (): number => (bestKey ? contentionGap(bestKey.contentionMbps, lowerBoundMbps) : Infinity);
 
+  // Small groups keep most of their time for the exact methods; large ones spend it here.
+  const heuristicEndMs = startMs + (deadlineMs - startMs) * (n > EXACT_MAX_MOVES ? 1 : 0.25);
+  const keep = (): void => {
+    const key = state.key();
+    if (!bestKey || isBetterKey(key, bestKey)) {
+      best = Int32Array.from(state.choice);
+      bestKey = key;
+    }
+  };
+  const shareEndMs = (share: number): number => startMs + (heuristicEndMs - startMs) * share;
   if (greedyAssign(state)) {
-    yield* descend(state, pace);
-    best = Int32Array.from(state.choice);
-    bestKey = state.key();
-    const lp = new LpBound(layout, floorMbps, bestKey.contentionMbps);
-    // Small groups keep most of their time for the exact methods; large ones spend it here.
-    const heuristicEndMs = startMs + (deadlineMs - startMs) * (n > EXACT_MAX_MOVES ? 1 : 0.25);
+    yield* descend(state, pace, shareEndMs(FIRST_DESCENT_SHARE), ['max']);
+    keep();
+  }
+  // The LP bound first, until its steps stop paying (a share of the time at most): it says how far
+  // the plan may be from the best, and its primal estimate guides a second start.
+  const lp = new LpBound(layout, floorMbps, bestKey?.contentionMbps ?? upperEstimateMbps(layout, floorMbps));
+  const lpEndMs = shareEndMs(FIRST_DESCENT_SHARE + LP_SHARE);
+  while (!lp.stalled && pace.nowMs() < lpEndMs) {
+    lp.iterate(LP_STEPS_PER_SLICE, bestKey?.contentionMbps ?? Math.max(lp.boundMbps * 1.05, floorMbps + 1));
+    lowerBoundMbps = Math.max(lowerBoundMbps, lp.boundMbps);
+    pace.report({ incumbentMbps: bestKey?.contentionMbps, lowerBoundMbps, gap: gapOf() });
+    if (pace.due()) yield;
+  }
+  const greedy = best;
+  if (roundAssign(state, lp.primal)) {
+    yield* descend(state, pace, shareEndMs(2 * FIRST_DESCENT_SHARE + LP_SHARE), ['max']);
+    keep();
+  }
+  if (best) {
+    // The search aims at the contention only; the tie-breaks get the last part of the time.
+    const searchEndMs = heuristicEndMs - (heuristicEndMs - pace.nowMs()) * TIE_BREAK_SHARE;
     const random = createRandom(n * 7919 + 17);
     const goal = n > EXACT_MAX_MOVES ? pace.gap : 0;
     let stepMbps = 0;
     let stalls = 0;
-    while (pace.nowMs() < heuristicEndMs && stalls <= (n > EXACT_MAX_MOVES ? LARGE_STALLS : SMALL_STALLS)) {
-      lp.iterate(LP_STEPS_PER_SLICE, bestKey.contentionMbps);
+    while (pace.nowMs() < searchEndMs && stalls <= (n > EXACT_MAX_MOVES ? LARGE_STALLS : SMALL_STALLS)) {
+      const bestNow: Int32Array = best;
+      const keyNow: PlanKey = bestKey!;
+      if (!lp.stalled) lp.iterate(LP_STEPS_PER_SLICE, keyNow.contentionMbps);
       lowerBoundMbps = Math.max(lowerBoundMbps, lp.boundMbps);
-      if (gapOf() <= goal) break;
+      if (gapOf() <= goal || tieBreaksAtBound(layout, keyNow, lowerBoundMbps)) break;
       // Aim below the best plan (halfway to the bound, closer after each miss): least overflow above
       // the aim first, then the tie-breaks under what was reached.
-      if (stepMbps <= bestKey.contentionMbps * MIN_STEP) {
-        stepMbps = (bestKey.contentionMbps - lowerBoundMbps) / 2;
-        state.restore(best);
+      if (stepMbps <= keyNow.contentionMbps * MIN_STEP) {
+        stepMbps = (keyNow.contentionMbps - lowerBoundMbps) / 2;
+        // Each stall starts again from the best plan, the greedy's or the rounding's, kicked.
+        state.restore(stalls % 2 === 1 && greedy ? greedy : bestNow);
         if (stalls++ > 0) perturb(state, random, 2 + Math.ceil(n / 20));
       } else {
-        state.restore(best);
+        state.restore(bestNow);
       }
-      const aimMbps = Math.max(lowerBoundMbps, bestKey.contentionMbps - stepMbps);
-      yield* descendTo(state, aimMbps, pace, heuristicEndMs);
+      const aimMbps = Math.max(lowerBoundMbps, keyNow.contentionMbps - stepMbps);
+      yield* descendTo(state, aimMbps, pace, searchEndMs);
       const key = state.key();
-      if (isBetterKey(key, bestKey)) {
-        best = Int32Array.from(state.choice);
-        bestKey = key;
-        stepMbps = (bestKey.contentionMbps - lowerBoundMbps) / 2;
+      if (isBetterKey(key, keyNow)) {
+        keep();
+        stepMbps = (key.contentionMbps - lowerBoundMbps) / 2;
       } else {
         stepMbps /= 2;
       }
-      pace.report({ incumbentMbps: bestKey.contentionMbps, lowerBoundMbps, gap: gapOf() });
+      pace.report({ incumbentMbps: bestKey!.contentionMbps, lowerBoundMbps, gap: gapOf() });
       if (pace.due()) yield;
     }
-    pace.report({ incumbentMbps: bestKey.contentionMbps, lowerBoundMbps, gap: gapOf() });
+    state.restore(best);
+    yield* descend(state, pace, heuristicEndMs);
+    keep();
+    pace.report({ incumbentMbps: bestKey!.contentionMbps, lowerBoundMbps, gap: gapOf() });
+    // Every stage of the key at a lower bound: nothing can beat this plan.
+    if (tieBreaksAtBound(layout, bestKey!, lowerBoundMbps)) return solution(layout, items, best, true, lowerBoundMbps);
   }
 
   if (!best || n <= EXACT_MAX_MOVES || gapOf() > pace.gap) {
@@ -112,16 +150,41 @@ export function* solveComponent(problem: PlanningProblem, fixed: FixedPart, item
 function* descendTo(state: CoupledState, aimMbps: number, pace: Pace, endMs: number): Steps<void> {
   const stage: Stage = { kind: 'target', limitMbps: aimMbps };
   while (improve(state, stage, LOCAL_SEARCH_WORK).exhausted && !pace.expired(endMs)) if (pace.due()) yield;
-  yield* descend(state, pace);
+  yield* descend(state, pace, endMs, ['max']);
 }
 
-/** Local search through the three stages: max load, then contending traffic and post-copies under it. */
-function* descend(state: CoupledState, pace: Pace): Steps<void> {
-  for (const kind of ['max', 'sum', 'posts'] as const) {
+/** Local search through the stages: max load, then contending traffic and post-copies under it. */
+function* descend(state: CoupledState, pace: Pace, endMs: number, kinds: ReadonlyArray<'max' | 'sum' | 'posts'> = ['max', 'sum', 'posts']): Steps<void> {
+  for (const kind of kinds) {
     const stage: Stage = { kind, limitMbps: state.maxLoadMbps() };
     // Stopping early leaves a complete plan: every step keeps one option.
-    while (improve(state, stage, LOCAL_SEARCH_WORK).exhausted && !pace.expired()) if (pace.due()) yield;
+    while (improve(state, stage, LOCAL_SEARCH_WORK).exhausted && !pace.expired(endMs)) if (pace.due()) yield;
   }
+}
+
+/**
+ * True when each stage of `key` sits at a lower bound: the contention at the certified bound, the
+ * contending traffic at every step's lightest option, the post-copies at the steps whose lightest
+ * options are all post-copies. Then no plan is better (a proof without search).
+ */
+export function tieBreaksAtBound(layout: ComponentLayout, key: PlanKey, lowerBoundMbps: number): boolean {
+  if (compareMbps(key.contentionMbps, lowerBoundMbps) > 0) return false;
+  let sumMbps = 0;
+  let posts = 0;
+  for (const opts of layout.options) {
+    let least = Infinity;
+    for (const o of opts) least = Math.min(least, o.weightMbps);
+    sumMbps += least;
+    if (opts.every((o) => o.postCopy || compareMbps(o.weightMbps, least) > 0)) posts++;
+  }
+  return compareMbps(key.contendingTrafficMbps, sumMbps) <= 0 && key.postCopies <= posts;
+}
+
+/** A contention no plan needs to exceed by much, to scale the LP bound's capacity prices when no plan is known yet. */
+function upperEstimateMbps(layout: ComponentLayout, floorMbps: number): number {
+  let total = 0;
+  for (const opts of layout.options) total += Math.max(...opts.map((o) => o.weightMbps));
+  return Math.max(floorMbps, ...layout.initialLoadMbps) + total / Math.max(1, layout.binCount);
 }
 
 /**

@@ -14,13 +14,21 @@ export class CoupledState {
   readonly loads: Float64Array;
   readonly memoryMib: Float64Array;
   readonly vcpus: Float64Array;
+  /** Where the local search's scan goes on from (it goes round the steps). */
+  cursor = 0;
 
   constructor(readonly layout: ComponentLayout, readonly floorMbps: number) {
     this.choice = new Int32Array(layout.options.length).fill(-1);
     this.loads = Float64Array.from(layout.initialLoadMbps);
     this.memoryMib = new Float64Array(layout.capacityCount);
     this.vcpus = new Float64Array(layout.capacityCount);
+    this.slotMembers = Array.from({ length: layout.binCount }, () => new Members(layout.options.length));
+    this.capacityMembers = Array.from({ length: layout.capacityCount }, () => new Members(layout.options.length));
   }
+
+  /** The steps whose option loads bin slot `slot`, or charges capacity slot `c` (an ejection's candidates). */
+  readonly slotMembers: Members[];
+  readonly capacityMembers: Members[];
 
   /** True when step k may take option oi as far as capacity goes (its own current use released). */
   fits(k: number, oi: number): boolean {
@@ -46,7 +54,11 @@ export class CoupledState {
   private apply(k: number, oi: number, sign: 1 | -1): void {
     const o = this.layout.options[k]![oi]!;
     this.loads[o.slot]! += sign * o.weightMbps;
+    if (sign > 0) this.slotMembers[o.slot]!.add(k);
+    else this.slotMembers[o.slot]!.remove(k);
     if (o.capacitySlot >= 0) {
+      if (sign > 0) this.capacityMembers[o.capacitySlot]!.add(k);
+      else this.capacityMembers[o.capacitySlot]!.remove(k);
       this.memoryMib[o.capacitySlot]! += sign * this.layout.memoryNeedMib[k]!;
       this.vcpus[o.capacitySlot]! += sign * this.layout.vcpuNeed[k]!;
     }
@@ -98,6 +110,36 @@ export function greedyAssign(state: CoupledState): boolean {
   return true;
 }
 
+/**
+ * LP-guided rounding: every step on its option the LP leans to most (`primal`, per step and option)
+ * that fits, biggest memory first; ties and steps the LP left split go where the load stays least.
+ * False if a step fits nowhere.
+ */
+export function roundAssign(state: CoupledState, primal: readonly Float64Array[]): boolean {
+  const { options, memoryNeedMib } = state.layout;
+  state.choice.forEach((_, k) => state.set(k, -1));
+  const order = [...options.keys()].sort((x, y) => memoryNeedMib[y]! - memoryNeedMib[x]! || Math.max(...primal[y]!) - Math.max(...primal[x]!) || x - y);
+  for (const k of order) {
+    let pick = -1;
+    let pickShare = -1;
+    let pickLoad = Infinity;
+    options[k]!.forEach((o, oi) => {
+      if (!state.fits(k, oi)) return;
+      // Shares within a few percent are a tie: the load decides.
+      const share = Math.round(primal[k]![oi]! * 20);
+      const load = state.loads[o.slot]! + o.weightMbps;
+      if (share > pickShare || (share === pickShare && compareMbps(load, pickLoad) < 0)) {
+        pick = oi;
+        pickShare = share;
+        pickLoad = load;
+      }
+    });
+    if (pick < 0 && !ejectFor(state, k)) return false;
+    if (pick >= 0) state.set(k, pick);
+  }
+  return true;
+}
+
 /** Places unplaced step k by moving one placed step to another host with room (capacity only). */
 function ejectFor(state: CoupledState, k: number): boolean {
   const { options } = state.layout;
@@ -137,53 +179,68 @@ const overflow = (load: number, limit: number): number => Math.max(0, load - lim
 export function improve(state: CoupledState, stage: Stage, budget: number): { moves: number; exhausted: boolean } {
   const { options } = state.layout;
   const n = options.length;
+  // An ejection looks at every other step's options.
+  const ejectionWork = options.reduce((sum, opts) => sum + opts.length, 0);
   let moves = 0;
   let work = 0;
-  for (let improved = true; improved; ) {
-    improved = false;
-    for (let k = 0; k < n; k++) {
-      if (work > budget) return { moves, exhausted: true };
-      const max = state.maxLoadMbps();
-      if (stage.kind === 'max' && compareMbps(max, state.floorMbps) <= 0) return { moves, exhausted: false };
-      if (stage.kind === 'target' && compareMbps(max, stage.limitMbps) <= 0) return { moves, exhausted: false };
-      const cur = state.choice[k]!;
-      let best = -1;
-      let bestScore = 0;
-      const blocked: number[] = [];
-      for (let oi = 0; oi < options[k]!.length; oi++) {
-        if (oi === cur) continue;
-        work++;
-        const score = gain(state, stage, max, k, oi);
-        // Blocked by capacity, or by the load it would add where it lands: another move may make room.
-        if (score === undefined || !state.fits(k, oi)) {
-          if (options[k]![oi]!.slot !== options[k]![cur]!.slot || score !== undefined) blocked.push(oi);
-          continue;
-        }
-        if (score < bestScore) {
-          best = oi;
-          bestScore = score;
-        }
-      }
-      if (best >= 0) {
-        state.set(k, best);
-        moves++;
-        improved = true;
+  /** Step k's best single move, else an ejection; true when it made one. */
+  const tryStep = (k: number, max: number): boolean => {
+    const cur = state.choice[k]!;
+    let best = -1;
+    let bestScore = 0;
+    const blocked: number[] = [];
+    for (let oi = 0; oi < options[k]!.length; oi++) {
+      if (oi === cur) continue;
+      work++;
+      const score = gain(state, stage, max, k, oi);
+      // Blocked by capacity, or by the load it would add where it lands: another move may make room.
+      if (score === undefined || !state.fits(k, oi)) {
+        if (options[k]![oi]!.slot !== options[k]![cur]!.slot || score !== undefined) blocked.push(oi);
         continue;
       }
-      // Ejections cost a pass over the other steps: only for a step on a side at the max (stage
-      // 'max'), and only its few most promising blocked options.
-      const hot = stage.kind === 'target' ? stage.limitMbps : max;
-      if ((stage.kind === 'max' || stage.kind === 'target') && compareMbps(state.loads[options[k]![cur]!.slot]!, hot) < 0) continue;
-      const landing = (oi: number): number => state.loads[options[k]![oi]!.slot]! + options[k]![oi]!.weightMbps;
-      blocked.sort((x, y) => landing(x) - landing(y));
-      for (const oi of blocked.slice(0, EJECTION_TRIES)) {
-        work += n;
-        if (ejectAndMove(state, stage, max, k, oi)) {
-          moves++;
-          improved = true;
-          break;
-        }
+      if (score < bestScore) {
+        best = oi;
+        bestScore = score;
       }
+    }
+    if (best >= 0) {
+      state.set(k, best);
+      return true;
+    }
+    // Ejections cost a pass over the other steps: only for a step on a side at the max (stage
+    // 'max'), and only its few most promising blocked options.
+    const hot = stage.kind === 'target' ? stage.limitMbps : max;
+    if ((stage.kind === 'max' || stage.kind === 'target') && compareMbps(state.loads[options[k]![cur]!.slot]!, hot) < 0) return false;
+    const landing = (oi: number): number => state.loads[options[k]![oi]!.slot]! + options[k]![oi]!.weightMbps;
+    // The tie-break stages only eject for a step that itself gets better: the pass stays near linear.
+    const from = options[k]![cur]!;
+    const worthIt = (oi: number): boolean => {
+      const to = options[k]![oi]!;
+      if (stage.kind === 'sum') return compareMbps(to.weightMbps, from.weightMbps) < 0;
+      if (stage.kind === 'posts') return from.postCopy && !to.postCopy && compareMbps(to.weightMbps, from.weightMbps) <= 0;
+      return true;
+    };
+    const tries = blocked.filter(worthIt).sort((x, y) => landing(x) - landing(y));
+    for (const oi of tries.slice(0, EJECTION_TRIES)) {
+      work += ejectionWork;
+      if (ejectAndMove(state, stage, max, k, oi)) return true;
+    }
+    return false;
+  };
+  // The scan goes round from where the last call stopped (a budget-cut call loses no ground) and
+  // ends at a local optimum: every step looked at once since the last move.
+  for (let idle = 0; idle < n; ) {
+    if (work > budget) return { moves, exhausted: true };
+    const max = state.maxLoadMbps();
+    if (stage.kind === 'max' && compareMbps(max, state.floorMbps) <= 0) return { moves, exhausted: false };
+    if (stage.kind === 'target' && compareMbps(max, stage.limitMbps) <= 0) return { moves, exhausted: false };
+    const k = state.cursor;
+    state.cursor = (k + 1) % n;
+    if (tryStep(k, max)) {
+      moves++;
+      idle = 0;
+    } else {
+      idle++;
     }
   }
   return { moves, exhausted: false };
@@ -238,12 +295,15 @@ function ejectAndMove(state: CoupledState, stage: Stage, max: number, k: number,
   const limit = stage.kind === 'max' ? max : stage.limitMbps;
   const slots: number[] = [];
   const before: number[] = [];
-  for (let j = 0; j < options.length; j++) {
+  // Only a step sharing what blocks k helps: the full host, or the full side (copied: moves change them).
+  const candidates = [...state.slotMembers[target.slot]!.list, ...(c >= 0 ? state.capacityMembers[c]!.list : [])];
+  for (const [ci, j] of candidates.entries()) {
     if (j === k) continue;
     const jWas = state.choice[j]!;
     const jFrom = options[j]![jWas]!;
-    // Only a step sharing what blocks k helps: the full host, or the full side.
     if (!(c >= 0 && jFrom.capacitySlot === c) && jFrom.slot !== target.slot) continue;
+    // A step both on the side and on the host is listed twice: try it once.
+    if (ci >= state.slotMembers[target.slot]!.list.length && jFrom.slot === target.slot) continue;
     for (let oj = 0; oj < options[j]!.length; oj++) {
       if (oj === jWas) continue;
       const jTo = options[j]![oj]!;
@@ -289,5 +349,30 @@ export function perturb(state: CoupledState, random: () => number, count: number
     const k = Math.floor(random() * options.length);
     const oi = Math.floor(random() * options[k]!.length);
     if (oi !== state.choice[k] && state.fits(k, oi)) state.set(k, oi);
+  }
+}
+
+/** A set of steps with O(1) add and remove, listed in no particular order. */
+class Members {
+  readonly list: number[] = [];
+  private readonly at: Int32Array;
+
+  constructor(steps: number) {
+    this.at = new Int32Array(steps).fill(-1);
+  }
+
+  add(k: number): void {
+    this.at[k] = this.list.length;
+    this.list.push(k);
+  }
+
+  remove(k: number): void {
+    const i = this.at[k]!;
+    const last = this.list.pop()!;
+    if (last !== k) {
+      this.list[i] = last;
+      this.at[last] = i;
+    }
+    this.at[k] = -1;
   }
 }

@@ -7,6 +7,12 @@
 import type { ComponentLayout } from './component-layout.ts';
 
 const CAPACITY_EPSILON = 1e-9;
+/** Steps without a relative gain above this count as no progress. */
+const PROGRESS = 1e-6;
+/** This many steps in a row without progress: the bound has converged as far as it will. */
+const STALL_STEPS = 300;
+/** Weight kept per step in the running average of the options picked (the primal estimate). */
+const PRIMAL_DECAY = 0.97;
 
 export class LpBound {
   /** Best certified bound so far (Mbps). */
@@ -21,6 +27,12 @@ export class LpBound {
   private readonly scaleMbps: number;
   private theta = 1;
   private sinceImprovement = 0;
+  private sinceProgress = 0;
+  /**
+   * Per step and option, a decaying average of how often the subproblem picked it: the subgradient
+   * method's primal estimate of the LP solution, which guides the rounding to a plan.
+   */
+  readonly primal: Float64Array[];
 
   constructor(private readonly layout: ComponentLayout, private readonly floorMbps: number, upperMbps: number) {
     const slots = layout.binCount;
@@ -54,6 +66,12 @@ export class LpBound {
       this.vcpuCoef.push(v);
       this.usable.push(ok);
     });
+    this.primal = layout.options.map((opts) => new Float64Array(opts.length));
+  }
+
+  /** True once the steps stopped raising the bound: more of them would be time lost. */
+  get stalled(): boolean {
+    return this.sinceProgress >= STALL_STEPS || this.boundMbps === Infinity;
   }
 
   /** `count` subgradient steps towards `targetMbps` (an upper bound: the incumbent's contention). */
@@ -94,6 +112,9 @@ export class LpBound {
           return;
         }
         value += least;
+        const seen = this.primal[k]!;
+        for (let oi = 0; oi < seen.length; oi++) seen[oi]! *= PRIMAL_DECAY;
+        seen[pick]! += 1 - PRIMAL_DECAY;
         const o = opts[pick]!;
         gradient[o.slot]! += o.weightMbps;
         if (o.capacitySlot >= 0) {
@@ -101,6 +122,8 @@ export class LpBound {
           gNu[o.capacitySlot]! += v[pick]!;
         }
       }
+      if (value > this.boundMbps + PROGRESS * Math.max(1, this.boundMbps)) this.sinceProgress = 0;
+      else this.sinceProgress++;
       if (value > this.boundMbps + 1e-9 * Math.max(1, this.boundMbps)) {
         this.boundMbps = value;
         this.sinceImprovement = 0;

@@ -55,6 +55,17 @@ export function assertMovesFit(problem: PlanningProblem, fixed: FixedPart): void
 
 function checkRelaxation(problem: PlanningProblem, items: readonly number[], candidatesOf: ReadonlyMap<number, number[]>, r: Relaxation): void {
   const hosts = [...new Set(items.flatMap((i) => candidatesOf.get(i)!))];
+  const arrivalsOf = new Map<number, number[]>(hosts.map((h) => [h, []]));
+  for (const i of items) for (const h of candidatesOf.get(i)!) arrivalsOf.get(h)!.push(i);
+  const room = new Map(hosts.map((h) => [h, r.room(h, arrivalsOf.get(h)!)]));
+  // Every move able to reach every host (a drain to `any`): the flow is the lesser of the totals.
+  if (hosts.every((h) => arrivalsOf.get(h)!.length === items.length)) {
+    let demand = 0;
+    let free = 0;
+    for (const i of items) demand += r.demand(i);
+    for (const h of hosts) free += room.get(h)!;
+    if (demand <= free + EPSILON) return;
+  }
   const hostNode = new Map(hosts.map((h, k) => [h, 1 + items.length + k]));
   const sink = 1 + items.length + hosts.length;
   const network = new FlowNetwork(sink + 1);
@@ -64,9 +75,6 @@ function checkRelaxation(problem: PlanningProblem, items: readonly number[], can
     demand += r.demand(i);
     for (const h of candidatesOf.get(i)!) network.addEdge(1 + k, hostNode.get(h)!, Infinity);
   });
-  const arrivalsOf = new Map<number, number[]>();
-  for (const i of items) for (const h of candidatesOf.get(i)!) arrivalsOf.set(h, [...(arrivalsOf.get(h) ?? []), i]);
-  const room = new Map(hosts.map((h) => [h, r.room(h, arrivalsOf.get(h)!)]));
   for (const h of hosts) network.addEdge(hostNode.get(h)!, sink, room.get(h)!);
   const routed = network.maxFlow(0, sink);
   if (routed >= demand - EPSILON) return;

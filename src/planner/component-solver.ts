@@ -73,14 +73,14 @@ export function* solveComponent(problem: PlanningProblem, fixed: FixedPart, item
   // the plan may be from the best, and its primal estimate guides a second start.
   const lp = new LpBound(layout, floorMbps, bestKey?.contentionMbps ?? upperEstimateMbps(layout, floorMbps));
   const lpEndMs = shareEndMs(FIRST_DESCENT_SHARE + LP_SHARE);
-  while (!lp.stalled && pace.nowMs() < lpEndMs) {
+  while (!lp.stalled && pace.nowMs() < lpEndMs && gapOf() > 0) {
     lp.iterate(LP_STEPS_PER_SLICE, bestKey?.contentionMbps ?? Math.max(lp.boundMbps * 1.05, floorMbps + 1));
     lowerBoundMbps = Math.max(lowerBoundMbps, lp.boundMbps);
     pace.report({ incumbentMbps: bestKey?.contentionMbps, lowerBoundMbps, gap: gapOf() });
     if (pace.due()) yield;
   }
   const greedy = best;
-  if (roundAssign(state, lp.primal)) {
+  if (gapOf() > 0 && roundAssign(state, lp.primal)) {
     yield* descend(state, pace, shareEndMs(2 * FIRST_DESCENT_SHARE + LP_SHARE), ['max']);
     keep();
   }

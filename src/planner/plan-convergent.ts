@@ -4,7 +4,7 @@
 // solver respects), or the plan is refused before anything moves. Pure.
 import { atRuleOf, PlanInfeasibleError } from './plan-infeasible-error.ts';
 import { planMigrations, planMigrationsAsync } from './plan-migrations.ts';
-import type { PlanOptions } from './plan-pace.ts';
+import { DEFAULT_TIME_LIMIT_MS, type PlanOptions } from './plan-pace.ts';
 import { movePermittedModes } from './move-modes.ts';
 import { mibPerSecond } from './time-model.ts';
 import type { ConvergencePolicy, MoveRequest, Plan, PlanInput } from './types.ts';
@@ -34,19 +34,30 @@ const REMEDIES: Record<ConvergencePolicy, Remedy[]> = {
 
 export function planConvergentMigrations(input: PlanInput, options: PlanOptions = {}): Plan {
   const rounds = convergenceRounds(input);
+  const share = shareTimeLimit(options);
   for (let next = rounds.next(); ; ) {
     if (next.done) return next.value;
-    next = rounds.next(planMigrations(next.value, options));
+    next = rounds.next(planMigrations(next.value, share()));
   }
 }
 
 /** As planConvergentMigrations, each solve yielding to the event loop (progress, Ctrl-C). */
 export async function planConvergentMigrationsAsync(input: PlanInput, options: PlanOptions = {}): Promise<Plan> {
   const rounds = convergenceRounds(input);
+  const share = shareTimeLimit(options);
   for (let next = rounds.next(); ; ) {
     if (next.done) return next.value;
-    next = rounds.next(await planMigrationsAsync(next.value, options));
+    next = rounds.next(await planMigrationsAsync(next.value, share()));
   }
+}
+
+/** A round may plan again: every round shares the one time limit (each gets at least a short slice). */
+const MIN_ROUND_MS = 200;
+
+function shareTimeLimit(options: PlanOptions): () => PlanOptions {
+  const clock = options.nowMs ?? (() => performance.now());
+  const endMs = clock() + (options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS);
+  return () => ({ ...options, timeLimitMs: Math.max(MIN_ROUND_MS, endMs - clock()) });
 }
 
 /** The convergence rule as a dialogue: it yields the input to solve and receives the plan. */

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { planMigrations, planMigrationsAsync } from '../../src/planner/plan-migrations.ts';
+import { planConvergentMigrations, planConvergentMigrationsAsync } from '../../src/planner/plan-convergent.ts';
 import { InterruptedError } from '../../src/errors.ts';
 import { hostContention, maxContentionMbps } from '../../src/planner/contention.ts';
 import { randomPlanInput } from '../support/random-instances.ts';
@@ -51,4 +52,12 @@ test('an AbortSignal ends planning with InterruptedError (exit 99); progress rea
 test('the asynchronous planner gives the same plan as the synchronous one when it finishes', async () => {
   const input = randomPlanInput(5, { vms: 9, sources: 3, destinations: 3, overlap: true, residents: 3 });
   assert.deepEqual(await planMigrationsAsync(input), planMigrations(input));
+});
+
+test('the convergence rule plans without blocking too: same plan as the synchronous one, and an AbortSignal ends it', async () => {
+  const input = randomPlanInput(5, { vms: 9, sources: 3, destinations: 3, overlap: true, residents: 3 });
+  assert.deepEqual(await planConvergentMigrationsAsync(input), planConvergentMigrations(input));
+  const controller = new AbortController();
+  controller.abort();
+  await assert.rejects(planConvergentMigrationsAsync(large(), { signal: controller.signal }), (e: unknown) => e instanceof InterruptedError);
 });

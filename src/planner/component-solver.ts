@@ -23,6 +23,7 @@ const LONG_SEARCH_WORK = 12_000_000;
 /** Up to this many moves the exact methods run after the heuristics, even once the gap is closed. */
 const EXACT_MAX_MOVES = 40;
 const LP_STEPS_PER_SLICE = 25;
+const LP_LEAST_STEPS = 300;
 /** Share of the heuristics' time the LP bound may take before the search starts. */
 const LP_SHARE = 0.25;
 /** Share of the heuristics' time each first descent (from the greedy, from the LP's rounding) may take. */
@@ -73,7 +74,9 @@ export function* solveComponent(problem: PlanningProblem, fixed: FixedPart, item
   // the plan may be from the best, and its primal estimate guides a second start.
   const lp = new LpBound(layout, floorMbps, bestKey?.contentionMbps ?? upperEstimateMbps(layout, floorMbps));
   const lpEndMs = shareEndMs(FIRST_DESCENT_SHARE + LP_SHARE);
-  while (!lp.stalled && pace.nowMs() < lpEndMs && gapOf() > 0) {
+  // A least number of steps whatever the clock says (cheap: each is one pass over the options), so
+  // the bound does not depend on how busy the machine is; then as long as the time share lasts.
+  for (let steps = 0; !lp.stalled && (steps < LP_LEAST_STEPS || pace.nowMs() < lpEndMs) && gapOf() > 0; steps += LP_STEPS_PER_SLICE) {
     lp.iterate(LP_STEPS_PER_SLICE, bestKey?.contentionMbps ?? Math.max(lp.boundMbps * 1.05, floorMbps + 1));
     lowerBoundMbps = Math.max(lowerBoundMbps, lp.boundMbps);
     pace.report({ incumbentMbps: bestKey?.contentionMbps, lowerBoundMbps, gap: gapOf() });

@@ -89,9 +89,10 @@ export async function migrateOverSsh(
           await answerAbort({ machine, exec: (argv) => pool.exec(source.name, argv), sourceUri: ends.sourceUri, vm, tag, log }, signal);
           cancelSentMs = machine.state === 'cancelling' ? clock.nowMs() : undefined;
         }
-        // A link cut while virsh opens its connection to the destination leaves it blocked there
-        // with no job for domjobabort to cancel (seen on the lab: an attempt that never ended).
-        // Before any switch, ending virsh is safe: libvirt cancels a job whose client went away.
+        // A cancel virsh migrate does not act on must not hold the attempt forever: on the lab a
+        // pre-copy attempt cut off from its destination once never ended (a link cut while virsh
+        // still opens its connection there leaves it blocked with no job to cancel). Before any
+        // switch, ending virsh is safe: libvirt cancels a job whose client went away.
         if (cancelSentMs !== undefined && clock.nowMs() - cancelSentMs >= settings.abortGraceMs) {
           cancelSentMs = undefined;
           log(`${tag}: virsh migrate still running ${settings.abortGraceMs / 1000} s after domjobabort: ending it on ${source.name}`);

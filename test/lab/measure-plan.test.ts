@@ -25,7 +25,13 @@ test('plan: gsend TX and grecv RX measured; gsend by post-copy, grecv by pre-cop
   assert.deepEqual(modes, { gsend: 'post-copy', grecv: 'pre-copy' });
   assert.deepEqual(await runningOn('hostA'), ['grecv', 'gsend']);
   assert.deepEqual(await runningOn('hostB'), []);
+  // grecv rewrites 16 MiB with new content every second (test/lab/guest/init): page-sampling
+  // must see most of it (it read 1-4 MiB/s while the dirtier copied identical bytes).
+  const grecvDirty = grecv.dirty_mib_per_s ?? 0;
+  assert.ok(grecvDirty > 8, `grecv dirty rate ${grecvDirty} MiB/s (writes 16)`);
   recordMeasurement('per-VM rates (5 s window, Mbit/s, guest view)', {
+    grecvDirtyMibPerS: +grecvDirty.toFixed(2),
+    gsendDirtyMibPerS: +(gsend.dirty_mib_per_s ?? 0).toFixed(2),
     gsendTxMbps: +gsend.tx_mbps.toFixed(2),
     gsendRxMbps: +gsend.rx_mbps.toFixed(3),
     grecvTxMbps: +grecv.tx_mbps.toFixed(3),

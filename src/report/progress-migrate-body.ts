@@ -33,14 +33,15 @@ export function renderMigrateBody(state: ProgressState, nowMs: number, opts: Mig
 function counterLine(state: ProgressState, nowMs: number): string {
   const elapsedS = (nowMs - state.runStartMs) / 1000;
   const eta = state.etaS(nowMs);
-  const wave = state.wave && state.plan ? `  wave ${state.wave.index + 1}/${state.plan.waves}` : '';
+  // Most telling first: on a narrow terminal the line is cut from the end.
   return [
     `done ${state.done}/${state.total}`,
     `failed ${state.failed}`,
     `retrying ${state.retrying.size}`,
-    `running ${state.running.size}${wave}`,
-    `elapsed ${formatDurationS(elapsedS)}`,
+    `running ${state.running.size}`,
     eta === undefined ? '' : `ETA ${formatDurationS(eta)}`,
+    `elapsed ${formatDurationS(elapsedS)}`,
+    state.wave && state.plan ? `wave ${state.wave.index + 1}/${state.plan.waves}` : '',
   ]
     .filter(Boolean)
     .join('  ');

@@ -54,7 +54,8 @@ function kindOf(value: unknown): string {
 /** One parsed line → a schema-checked entry, or a refusal naming the line. */
 function checkedEntry(value: unknown, where: string): JournalEntry {
   const type = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as { type?: unknown }).type : undefined;
-  if (typeof type !== 'string' || !(type in DEFINITION_OF_TYPE)) {
+  // Own keys only: a type of "__proto__" or "constructor" is not an entry type.
+  if (typeof type !== 'string' || !Object.hasOwn(DEFINITION_OF_TYPE, type)) {
     const what = type === undefined ? kindOf(value) : `an entry of type ${JSON.stringify(type)}`;
     throw new TsmigError(`${where}: not a journal entry (${what}; expected an object of type run-start, plan, migration or run-end)`, ExitCode.invalidInputOrUnreachable);
   }

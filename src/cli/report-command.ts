@@ -30,7 +30,11 @@ export function reportCommand(file: string, format: ReportFormat, outputFile?: s
 }
 
 export function readRunReport(file: string): RunReport {
-  const text = readRegularTextFile(file, 'run report', MAX_RUN_REPORT_BYTES);
+  return parseRunReport(readRegularTextFile(file, 'run report', MAX_RUN_REPORT_BYTES), file);
+}
+
+/** A run report's text → the report, or exit 4 naming `file` and what is wrong. */
+export function parseRunReport(text: string, file: string): RunReport {
   let data: unknown;
   try {
     data = JSON.parse(text);

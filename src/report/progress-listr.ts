@@ -218,8 +218,9 @@ export function startListrProgress(events: EngineEvents, opts: ListrProgressOpti
   });
 
   let ended = false;
+  let finishing: Promise<void> | undefined;
   function log(line: string): void {
-    const shown = showControlChars(line).replace(/\n/g, ' ');
+    const shown = showControlChars(line).replace(/[\n\t]/g, ' ');
     // After the last frame a notice is a plain line, as in plain mode.
     if (ended) return void stream.write(`${shown}\n`);
     notices.push(shown);
@@ -324,22 +325,28 @@ export function startListrProgress(events: EngineEvents, opts: ListrProgressOpti
     log,
     redraw: () => void setOutputs(),
     ready: ready.promise,
-    async finish(error?: unknown): Promise<void> {
-      unsubscribe();
-      const stopped = error ?? new Error('stopped');
-      for (const s of STAGES) {
-        const d = stageEnd(s);
-        if (d.settled) continue;
-        if (started.has(s)) d.reject(new Error(`${TITLES[s]}: ${stopped instanceof Error ? showControlChars(stopped.message) : 'stopped'}`));
-        else d.resolve('not-run');
-      }
-      planned.resolve(undefined);
-      ready.resolve();
-      viewEnded.resolve();
-      await running;
-      ended = true;
-      // The notices stay on screen below the last frame, every one of them.
-      if (notices.length > 0) stream.write(`${notices.join('\n')}\n`);
+    finish(error?: unknown): Promise<void> {
+      finishing ??= end(error);
+      return finishing;
     },
   };
+
+  /** finish(): once, however often called. */
+  async function end(error?: unknown): Promise<void> {
+    unsubscribe();
+    const stopped = error ?? new Error('stopped');
+    for (const s of STAGES) {
+      const d = stageEnd(s);
+      if (d.settled) continue;
+      if (started.has(s)) d.reject(new Error(`${TITLES[s]}: ${stopped instanceof Error ? showControlChars(stopped.message) : 'stopped'}`));
+      else d.resolve('not-run');
+    }
+    planned.resolve(undefined);
+    ready.resolve();
+    viewEnded.resolve();
+    await running;
+    ended = true;
+    // The notices stay on screen below the last frame, every one of them.
+    if (notices.length > 0) stream.write(`${notices.join('\n')}\n`);
+  }
 }

@@ -66,7 +66,7 @@ export function polishForTime(input: PlanInput, problem: PlanningProblem, chosen
   const candidates = items.map((it, i) =>
     it.options.flatMap((o, oi) => (oi !== choice[i] && (objective === 'time' || o.mode === it.options[choice[i]!]!.mode) ? [oi] : [])),
   );
-  if (candidates.every((c) => c.length === 0)) return choice;
+  if (candidates.every((c) => c.length === 0) || outOfTime()) return choice;
   rewave();
   let current = standing();
   let evaluations = 0;
@@ -74,7 +74,10 @@ export function polishForTime(input: PlanInput, problem: PlanningProblem, chosen
     improved = false;
     for (let i = 0; i < items.length && evaluations < MAX_EVALUATIONS && !outOfTime(); i++) {
       for (const oi of candidates[i]!) {
-        if (oi === choice[i] || evaluations >= MAX_EVALUATIONS) continue;
+        // The clock is read per candidate: at fleet size one evaluation re-times every wave, and a
+        // VM may have dozens of candidate hosts.
+        if (evaluations >= MAX_EVALUATIONS || outOfTime()) break;
+        if (oi === choice[i]) continue;
         const was = choice[i]!;
         const movesHost = items[i]!.options[oi]!.destination !== items[i]!.options[was]!.destination;
         apply(i, -1);

@@ -32,6 +32,8 @@ export interface PlanOptions {
 
 export const DEFAULT_TIME_LIMIT_MS = 10_000;
 export const DEFAULT_GAP = 0.005;
+/** Share of the time limit for the search; the rest is left for what follows it. */
+const SEARCH_SHARE = 0.9;
 /** Work between two looks at the clock and the event loop: short enough for Ctrl-C to feel instant. */
 const SLICE_MS = 50;
 
@@ -49,7 +51,9 @@ export class Pace {
   constructor(options: PlanOptions = {}) {
     this.clock = options.nowMs ?? (() => performance.now());
     this.startMs = this.clock();
-    this.deadlineMs = this.startMs + (options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS);
+    // The search stops a little before the limit: waves, time estimates and reasons follow it, and
+    // at hundreds of migrations they take a few hundred milliseconds.
+    this.deadlineMs = this.startMs + (options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS) * SEARCH_SHARE;
     this.gap = options.gap ?? DEFAULT_GAP;
     this.legacySearch = options.legacySearch ?? false;
     this.sliceStartMs = this.startMs;

@@ -1,7 +1,14 @@
 // Planner bench: tsmig's exact planner against the seed's brute force (2^n combinations, where
 // that is feasible) and, beyond, against a second exact formulation (knapsack, integer rates).
 // Side by side in one run: warm-up, then the median of a few runs for the fast cases.
+import { spawnSync } from 'node:child_process';
 import { bruteForcePlan } from '../test/support/brute-force.ts';
+import { createDriver } from '../src/drivers/create-driver.ts';
+import { buildPlanInput } from '../src/executor/build-plan-input.ts';
+import { EngineEvents } from '../src/executor/engine-events.ts';
+import { discoverMoves } from '../src/executor/run-workflow.ts';
+import { measureTraffic } from '../src/measure/measure-traffic.ts';
+import { loadPlaybook } from '../src/playbook/load-playbook.ts';
 import { pairsKnapsackOptimum } from '../test/support/pair-knapsack-oracle.ts';
 import { comparePlanKeys, keyOfPlan } from '../src/planner/objective.ts';
 import { PlanInfeasibleError } from '../src/planner/plan-infeasible-error.ts';
@@ -97,48 +104,76 @@ for (const [i, r] of rows.entries()) {
 // Coupled drains: many sources onto any of N destinations with capacity (memory 1.1–1.5× what
 // moves). The planner (LP bound + local search + exact search for small groups, 10 s limit) beside
 // the earlier search (greedy + beam + budgeted exact search, capped at the same 10 s), same run.
+// Last, the fleet playbook (50 hosts, 1,000 VMs, 200 moves to any host): in process, new beside
+// old, and end to end as `tsmig plan` (start-up, sim measurement and planning: the wall time a user waits).
 const COUPLED_LIMIT_MS = 10_000;
 const coupledRows: string[][] = [['coupled drain', 'n VMs', 'hosts', 'new: time', 'new: contention', 'new: proven / gap', 'old: time', 'old: contention', 'old: proven / gap', 'new vs old']];
 const verdict = (p: Plan): string => (p.provenOptimal ? 'proven' : `gap ${(100 * (p.contentionGap ?? 0)).toFixed(2)} %`);
+const timePlan = (input: PlanInput, legacySearch: boolean, timeLimitMs = COUPLED_LIMIT_MS) => {
+  const t = performance.now();
+  try {
+    const plan = planMigrations(input, { timeLimitMs, legacySearch });
+    return { ms: performance.now() - t, plan };
+  } catch (e) {
+    if (!(e instanceof PlanInfeasibleError)) throw e;
+    return { ms: performance.now() - t, plan: undefined };
+  }
+};
+function compareRow(label: string, input: PlanInput, timeLimitMs = COUPLED_LIMIT_MS): string[] {
+  const fresh = timePlan(input, false, timeLimitMs);
+  const vms = String(input.moves.length);
+  if (!fresh.plan) return [label, vms, String(input.hosts.length), `${(fresh.ms / 1000).toFixed(3)} s`, 'refused: cannot fit', '—', '—', '—', '—', '—'];
+  const old = timePlan(input, true, timeLimitMs);
+  if (!old.plan) throw new Error('the earlier search refused what the planner placed');
+  return [
+    label,
+    vms,
+    String(input.hosts.length),
+    `${(fresh.ms / 1000).toFixed(2)} s`,
+    fresh.plan.contentionMbps.toFixed(1),
+    verdict(fresh.plan),
+    `${(old.ms / 1000).toFixed(2)} s`,
+    old.plan.contentionMbps.toFixed(1),
+    verdict(old.plan),
+    `${((100 * (fresh.plan.contentionMbps - old.plan.contentionMbps)) / old.plan.contentionMbps).toFixed(2)} %`,
+  ];
+}
 for (const vms of [50, 200, 500]) {
   for (const [destinations, slack] of [[3, 1.1], [10, 1.3], [40, 1.5]] as const) {
     const shape: RandomInstanceShape = { vms, sources: Math.max(2, Math.round(vms / 20)), destinations, candidates: destinations, capacitySlack: slack, residents: 2 * destinations, backgroundMbps: 300 };
-    const input = randomPlanInput(4242 + vms + destinations, shape);
-    const time = (legacySearch: boolean) => {
-      const t = performance.now();
-      try {
-        const plan = planMigrations(input, { timeLimitMs: COUPLED_LIMIT_MS, legacySearch });
-        return { ms: performance.now() - t, plan };
-      } catch (e) {
-        if (!(e instanceof PlanInfeasibleError)) throw e;
-        return { ms: performance.now() - t, plan: undefined };
-      }
-    };
-    const fresh = time(false);
-    if (!fresh.plan) {
-      coupledRows.push([`${shape.sources} → any of ${destinations}, capacity ${slack}×`, String(vms), String(input.hosts.length), `${(fresh.ms / 1000).toFixed(3)} s`, 'refused: cannot fit', '—', '—', '—', '—', '—']);
-      continue;
-    }
-    const old = time(true);
-    if (!old.plan) throw new Error('the earlier search refused what the planner placed');
-    coupledRows.push([
-      `${shape.sources} → any of ${destinations}, capacity ${slack}×`,
-      String(vms),
-      String(input.hosts.length),
-      `${(fresh.ms / 1000).toFixed(2)} s`,
-      fresh.plan.contentionMbps.toFixed(1),
-      verdict(fresh.plan),
-      `${(old.ms / 1000).toFixed(2)} s`,
-      old.plan.contentionMbps.toFixed(1),
-      verdict(old.plan),
-      `${((100 * (fresh.plan.contentionMbps - old.plan.contentionMbps)) / old.plan.contentionMbps).toFixed(2)} %`,
-    ]);
+    coupledRows.push(compareRow(`${shape.sources} → any of ${destinations}, capacity ${slack}×`, randomPlanInput(4242 + vms + destinations, shape)));
     console.error(`done: coupled n=${vms} → ${destinations}`);
   }
 }
+const FLEET = 'playbooks/drain-rack-any.yml';
+const fleet = await fleetPlanInput(FLEET);
+const fleetLimitMs = loadPlaybook(FLEET).planner.timeLimitMs;
+coupledRows.push(compareRow(`fleet playbook: 10 → any of 40 (limit ${fleetLimitMs / 1000} s)`, fleet, fleetLimitMs));
 console.log('');
 const coupledWidths = coupledRows[0]!.map((_, i) => Math.max(...coupledRows.map((r) => r[i]!.length)));
 for (const [i, r] of coupledRows.entries()) {
   console.log(r.map((cell, j) => cell.padEnd(coupledWidths[j]!)).join('  '));
   if (i === 0) console.log(coupledWidths.map((w) => '-'.repeat(w)).join('  '));
+}
+
+// End to end, as a user runs it (the built CLI: `npm run bench` builds first).
+const cliStart = performance.now();
+const cli = spawnSync(process.execPath, [new URL('../bin/tsmig.js', import.meta.url).pathname, 'plan', FLEET, '--json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+const cliWallS = (performance.now() - cliStart) / 1000;
+if (cli.status !== 0) throw new Error(`tsmig plan ${FLEET} exited ${cli.status}: ${cli.stderr}`);
+const planned = (JSON.parse(cli.stdout) as { plan: { migrations: unknown[]; proven_optimal: boolean; contention_mbps: number; contention_gap?: number } }).plan;
+console.log('');
+console.log(
+  `tsmig plan ${FLEET}: ${cliWallS.toFixed(2)} s wall (start-up, measurement and planning), ${planned.migrations.length} of ${fleet.moves.length} VMs placed, ` +
+    `contention ${planned.contention_mbps.toFixed(1)} Mbps, ${planned.proven_optimal ? 'proven optimal' : `gap ${(100 * (planned.contention_gap ?? 0)).toFixed(2)} %`}`,
+);
+
+/** The planner's input for a simulated playbook, as `tsmig plan` builds it (discovery, measurement). */
+async function fleetPlanInput(file: string): Promise<PlanInput> {
+  const playbook = loadPlaybook(file);
+  const driver = await createDriver(playbook.inventory, () => {});
+  const events = new EngineEvents();
+  const { hosts, vmsByHost, resolved } = await discoverMoves(playbook, driver, events);
+  const measurements = await measureTraffic(driver, hosts, playbook.sampling, events, new AbortController().signal);
+  return buildPlanInput(playbook, measurements, vmsByHost, resolved.moves, playbook.strategy);
 }

@@ -3,8 +3,8 @@
 const EXIT_CODE_MEANINGS: Record<number, string> = {
   0: 'everything done (or nothing to do)',
   2: 'one or more migrations failed; the recap says where each VM runs',
-  4: 'invalid input (playbook, inventory, report file) or a host unreachable',
-  5: 'bad command-line options',
+  4: 'invalid input (playbook, inventory, run report, saved plan, journal) or a host unreachable',
+  5: 'bad command-line options (an -e value the playbook checks refuse, an output path that cannot be written)',
   99: 'interrupted (Ctrl-C / SIGTERM); `run --resume JOURNAL` finishes the run',
 };
 

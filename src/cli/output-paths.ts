@@ -9,7 +9,7 @@ import { MAX_JOURNAL_BYTES } from '../executor/journal.ts';
 
 export interface OutputPlan {
   /** The JSON report path, and whether it came from the command line (exit 5) or the playbook (exit 4). */
-  report?: { path: string; fromOption: boolean };
+  report?: { path: string; fromOption: boolean; /** 'run report' unless said (`report -o`: 'output'). */ what?: string };
   reportDir?: { path: string; fromOption: boolean };
   journal?: { path: string; fromOption: boolean };
   /** Files the run reads: an output may be none of them. */
@@ -54,7 +54,13 @@ function checkWritableFile(path: string, what: string, fromOption: boolean): voi
 
 export function checkOutputPaths(plan: OutputPlan): void {
   const { report, reportDir, journal } = plan;
-  if (report) checkWritableFile(report.path, 'run report', report.fromOption);
+  if (report) {
+    const what = report.what ?? 'run report';
+    for (const input of plan.inputs) {
+      if (sameFile(report.path, input)) fail(`${report.path}: the ${what} would overwrite ${input}, which this run reads; give another path`, report.fromOption);
+    }
+    checkWritableFile(report.path, what, report.fromOption);
+  }
   if (reportDir && existsSync(reportDir.path) && !statSync(reportDir.path).isDirectory()) {
     fail(`${reportDir.path}: the report directory is not a directory`, reportDir.fromOption);
   }

@@ -4,15 +4,13 @@
 // with JOURNAL:LINE and exit 4 — a hand-edited or foreign journal is never acted on.
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import journalSchema from '../../schemas/journal.schema.json' with { type: 'json' };
-import planSchema from '../../schemas/plan.schema.json' with { type: 'json' };
 import { ExitCode, TsmigError } from '../errors.ts';
 import { MAX_JOURNAL_BYTES, type JournalEntry } from '../executor/journal.ts';
 import { MAX_YAML_BYTES } from '../playbook/load-yaml.ts';
 import type { Plan } from '../planner/types.ts';
 import { planFromJson } from '../report/report-json.ts';
 import { readRegularFile, readRegularTextFile } from '../util/read-regular-file.ts';
+import { schemaProblems } from './json-schemas.ts';
 
 /** Which playbook a journal belongs to: the path as given, the absolute path, the bytes' sha256. */
 export interface PlaybookIdentity {
@@ -47,26 +45,6 @@ export interface JournalExpectations {
 
 const DEFINITION_OF_TYPE: Record<string, string> = { 'run-start': 'run_start', plan: 'plan', migration: 'migration', 'run-end': 'run_end' };
 
-let validators: Map<string, ValidateFunction> | undefined;
-
-function validatorFor(type: string): ValidateFunction {
-  if (!validators) {
-    const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
-    ajv.addSchema(planSchema);
-    ajv.addSchema(journalSchema);
-    validators = new Map(Object.values(DEFINITION_OF_TYPE).map((d) => [d, ajv.getSchema(`journal.schema.json#/definitions/${d}`)!]));
-  }
-  return validators.get(DEFINITION_OF_TYPE[type]!)!;
-}
-
-function describeError(e: ErrorObject): string {
-  const where = e.instancePath === '' ? 'the entry' : e.instancePath.slice(1).replace(/\//g, '.');
-  if (e.keyword === 'additionalProperties') return `${where} has an unknown field ${JSON.stringify(e.params.additionalProperty)}`;
-  if (e.keyword === 'enum') return `${where} must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
-  if (e.keyword === 'required') return `${where} lacks the field ${JSON.stringify(e.params.missingProperty)}`;
-  return `${where} ${e.message ?? 'is invalid'}`;
-}
-
 function kindOf(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
@@ -76,13 +54,13 @@ function kindOf(value: unknown): string {
 /** One parsed line → a schema-checked entry, or a refusal naming the line. */
 function checkedEntry(value: unknown, where: string): JournalEntry {
   const type = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as { type?: unknown }).type : undefined;
-  if (typeof type !== 'string' || !(type in DEFINITION_OF_TYPE)) {
+  // Own keys only: a type of "__proto__" or "constructor" is not an entry type.
+  if (typeof type !== 'string' || !Object.hasOwn(DEFINITION_OF_TYPE, type)) {
     const what = type === undefined ? kindOf(value) : `an entry of type ${JSON.stringify(type)}`;
     throw new TsmigError(`${where}: not a journal entry (${what}; expected an object of type run-start, plan, migration or run-end)`, ExitCode.invalidInputOrUnreachable);
   }
-  const validate = validatorFor(type);
-  if (!validate(value)) {
-    const problems = [...new Set((validate.errors ?? []).map(describeError))].slice(0, 3);
+  const problems = schemaProblems(`journal.schema.json#/definitions/${DEFINITION_OF_TYPE[type]!}`, value, 'the entry');
+  if (problems.length > 0) {
     throw new TsmigError(`${where}: not a valid ${type} entry: ${problems.join('; ')}`, ExitCode.invalidInputOrUnreachable);
   }
   return type === 'plan' ? { ...(value as JournalEntry & { type: 'plan' }), plan: planFromJson((value as { plan: unknown }).plan) } : (value as JournalEntry);

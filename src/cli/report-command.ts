@@ -5,20 +5,36 @@ import { readRegularTextFile } from '../util/read-regular-file.ts';
 import { ExitCode, TsmigError } from '../errors.ts';
 import { renderReportFormat, type ReportFormat } from '../report/render-report-format.ts';
 import type { RunReport } from '../executor/run-report.ts';
-import { planFromJson, runReportFromJson } from '../report/report-json.ts';
+import { planFromJson, planToJson, runReportFromJson } from '../report/report-json.ts';
+import { schemaProblems } from './json-schemas.ts';
+import { checkOutputPaths } from './output-paths.ts';
 
 /** A run report of thousands of migrations with their progress samples stays well within this. */
 export const MAX_RUN_REPORT_BYTES = 64 * 1024 * 1024;
 
 export function reportCommand(file: string, format: ReportFormat, outputFile?: string): number {
-  const text = renderReportFormat(readRunReport(file), format);
-  if (outputFile) writeFileSync(outputFile, text);
-  else process.stdout.write(text);
+  const report = readRunReport(file);
+  if (outputFile) checkOutputPaths({ report: { path: outputFile, fromOption: true, what: 'output' }, inputs: [file] });
+  const text = renderReportFormat(report, format);
+  if (!outputFile) {
+    process.stdout.write(text);
+    return ExitCode.ok;
+  }
+  try {
+    writeFileSync(outputFile, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new TsmigError(`${outputFile}: the output cannot be written (${code === 'ENOSPC' ? 'no space left on the device' : (code ?? String(error))})`, ExitCode.invalidInputOrUnreachable);
+  }
   return ExitCode.ok;
 }
 
 export function readRunReport(file: string): RunReport {
-  const text = readRegularTextFile(file, 'run report', MAX_RUN_REPORT_BYTES);
+  return parseRunReport(readRegularTextFile(file, 'run report', MAX_RUN_REPORT_BYTES), file);
+}
+
+/** A run report's text → the report, or exit 4 naming `file` and what is wrong. */
+export function parseRunReport(text: string, file: string): RunReport {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -29,6 +45,9 @@ export function readRunReport(file: string): RunReport {
   if (r?.tool?.name !== 'tsmig' || !Array.isArray(r.migrations) || !r.plan) {
     throw new TsmigError(`${file}: not a tsmig run report (write one with tsmig run --report FILE)`, ExitCode.invalidInputOrUnreachable);
   }
+  // Looks like one: every field is checked before a renderer relies on it.
+  const problems = schemaProblems('run-report.schema.json', data, 'the report');
+  if (problems.length > 0) throw new TsmigError(`${file}: not a valid tsmig run report (schemas/run-report.schema.json): ${problems.join('; ')}`, ExitCode.invalidInputOrUnreachable);
   return runReportFromJson(data as Record<string, unknown>);
 }
 
@@ -46,5 +65,8 @@ export function readSavedPlan(file: string): Plan {
   if (!plan || !Array.isArray(plan.migrations) || typeof plan.contentionMbps !== 'number') {
     throw new TsmigError(`${file}: no plan in it (save one with: tsmig plan FILE --json > plan.json)`, ExitCode.invalidInputOrUnreachable);
   }
+  // Old saved plans are camelCase: checked in today's snake_case form.
+  const problems = schemaProblems('plan.schema.json#/definitions/plan', planToJson(plan as Plan), 'plan');
+  if (problems.length > 0) throw new TsmigError(`${file}: not a valid saved plan: ${problems.join('; ')}`, ExitCode.invalidInputOrUnreachable);
   return plan as Plan;
 }

@@ -22,7 +22,7 @@ import { journalPathFor } from './journal-path.ts';
 import { checkOutputPaths } from './output-paths.ts';
 import { showControlChars } from '../report/show-control-chars.ts';
 
-/** The live view redraws every frame: it shows this many plan rows (plain output shows all). */
+/** The live view redraws every frame: it shows at most this many plan rows, fewer on a short terminal (plain output shows all). */
 const LIVE_PLAN_ROWS = 20;
 
 export interface RunCommandOptions {
@@ -82,9 +82,19 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     const showPlan = !opts.json && (verbosity !== 'quiet' || opts.check === true);
     // The plan is shown the moment it is made, before anything moves: printed in plain mode,
     // under the plan task in the live view (stdout writes would tear the live redraw).
-    const progress = live ? startListrProgress(events, opts.check === true, showPlan ? (plan) => renderPlanText(plan, { maxRows: LIVE_PLAN_ROWS }) : undefined) : undefined;
+    const progress = live
+      ? startListrProgress(events, {
+          stream: process.stderr,
+          clock: driver.clock,
+          maxParallel: playbook.constraints.maxParallel,
+          check: opts.check === true,
+          planRows: showPlan ? LIVE_PLAN_ROWS : undefined,
+          verbose: verbosity === 'verbose',
+        })
+      : undefined;
     const stopPlanPrint = showPlan && !live ? events.subscribe((e) => e.type === 'planned' && out(`${renderPlanText(e.plan)}\n`)) : undefined;
-    const interrupts = handleInterrupts((line) => process.stderr.write(`${line}\n`), opts.abortOnInterrupt === true);
+    // On a terminal the interrupt message goes into the live view (a raw write would tear its redraw).
+    const interrupts = handleInterrupts(progress ? progress.log : (line) => process.stderr.write(`${line}\n`), opts.abortOnInterrupt === true);
     const journal = journalPath === undefined ? undefined : new JournalWriter(journalPath);
     if (journal && identity) {
       journal.append({ type: 'run-start', at: new Date().toISOString(), playbook: playbook.name, file: playbook.file, playbook_path: identity.path, playbook_sha256: identity.sha256, driver: playbook.inventory.driver });

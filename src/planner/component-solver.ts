@@ -73,7 +73,8 @@ export function* solveComponent(problem: PlanningProblem, fixed: FixedPart, item
   // The LP bound first, until its steps stop paying (a share of the time at most): it says how far
   // the plan may be from the best, and its primal estimate guides a second start.
   const lp = new LpBound(layout, floorMbps, bestKey?.contentionMbps ?? upperEstimateMbps(layout, floorMbps));
-  const lpEndMs = shareEndMs(FIRST_DESCENT_SHARE + LP_SHARE);
+  // Small groups go on to the exact search, whose bound is exact when it finishes: the least steps do.
+  const lpEndMs = n > EXACT_MAX_MOVES ? shareEndMs(FIRST_DESCENT_SHARE + LP_SHARE) : startMs;
   // A least number of steps whatever the clock says (cheap: each is one pass over the options), so
   // the bound does not depend on how busy the machine is; then as long as the time share lasts.
   for (let steps = 0; !lp.stalled && (steps < LP_LEAST_STEPS || pace.nowMs() < lpEndMs) && gapOf() > 0; steps += LP_STEPS_PER_SLICE) {

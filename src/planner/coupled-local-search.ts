@@ -293,8 +293,10 @@ function ejectAndMove(state: CoupledState, stage: Stage, max: number, k: number,
   const kWas = state.choice[k]!;
   const kFrom = options[k]![kWas]!;
   const limit = stage.kind === 'max' ? max : stage.limitMbps;
+  const { memoryNeedMib, vcpuNeed, freeMemoryMib, freeVcpus } = state.layout;
   const slots: number[] = [];
   const before: number[] = [];
+  const delta: number[] = [];
   // Only a step sharing what blocks k helps: the full host, or the full side (copied: moves change them).
   const candidates = [...state.slotMembers[target.slot]!.list, ...(c >= 0 ? state.capacityMembers[c]!.list : [])];
   for (const [ci, j] of candidates.entries()) {
@@ -310,22 +312,45 @@ function ejectAndMove(state: CoupledState, stage: Stage, max: number, k: number,
       const dw = target.weightMbps - kFrom.weightMbps + jTo.weightMbps - jFrom.weightMbps;
       if (stage.kind === 'sum' && compareMbps(dw, 0) >= 0) continue;
       if (stage.kind === 'posts' && (compareMbps(dw, 0) > 0 || Number(target.postCopy) + Number(jTo.postCopy) >= Number(kFrom.postCopy) + Number(jFrom.postCopy))) continue;
+      // Evaluated from the deltas, not by making the moves: most pairs are rejected.
       slots.length = 0;
       before.length = 0;
-      for (const x of [kFrom.slot, target.slot, jFrom.slot, jTo.slot]) {
-        if (slots.includes(x)) continue;
+      delta.length = 0;
+      const shift = (x: number, d: number): void => {
+        const at = slots.indexOf(x);
+        if (at >= 0) {
+          delta[at]! += d;
+          return;
+        }
         slots.push(x);
         before.push(state.loads[x]!);
-      }
-      state.set(j, oj);
-      state.set(k, oi);
-      let ok = state.capacityOk(c) && state.capacityOk(jTo.capacitySlot) && state.capacityOk(kFrom.capacitySlot);
+        delta.push(d);
+      };
+      shift(kFrom.slot, -kFrom.weightMbps);
+      shift(target.slot, target.weightMbps);
+      shift(jFrom.slot, -jFrom.weightMbps);
+      shift(jTo.slot, jTo.weightMbps);
+      const fitsAfter = (x: number): boolean => {
+        if (x < 0) return true;
+        let mib = state.memoryMib[x]!;
+        let cpus = state.vcpus[x]!;
+        const moved = (step: number, sign: number): void => {
+          mib += sign * memoryNeedMib[step]!;
+          cpus += sign * vcpuNeed[step]!;
+        };
+        if (kFrom.capacitySlot === x) moved(k, -1);
+        if (c === x) moved(k, 1);
+        if (jFrom.capacitySlot === x) moved(j, -1);
+        if (jTo.capacitySlot === x) moved(j, 1);
+        return mib <= freeMemoryMib[x]! + CAPACITY_EPSILON && cpus <= freeVcpus[x]! + CAPACITY_EPSILON;
+      };
+      let ok = fitsAfter(c) && fitsAfter(jTo.capacitySlot) && fitsAfter(kFrom.capacitySlot);
       let atMax = 0;
       let squares = 0;
       let over = 0;
       for (let i = 0; ok && i < slots.length; i++) {
-        const now = state.loads[slots[i]!]!;
         const was = before[i]!;
+        const now = was + delta[i]!;
         if (stage.kind !== 'target' && now > was + MBPS_TOLERANCE && (stage.kind === 'max' ? compareMbps(now, limit) >= 0 : compareMbps(now, limit) > 0)) ok = false;
         atMax += Number(compareMbps(now, max) >= 0) - Number(compareMbps(was, max) >= 0);
         squares += now * now - was * was;
@@ -334,9 +359,11 @@ function ejectAndMove(state: CoupledState, stage: Stage, max: number, k: number,
       const better =
         stage.kind === 'target' ? compareMbps(over, 0) < 0 || (compareMbps(over, 0) === 0 && compareMbps(squares, 0) < 0)
         : stage.kind !== 'max' || atMax < 0 || (atMax === 0 && compareMbps(squares, 0) < 0);
-      if (ok && better) return true;
-      state.set(k, kWas);
-      state.set(j, jWas);
+      if (ok && better) {
+        state.set(j, oj);
+        state.set(k, oi);
+        return true;
+      }
     }
   }
   return false;

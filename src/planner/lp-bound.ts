@@ -8,9 +8,9 @@ import type { ComponentLayout } from './component-layout.ts';
 
 const CAPACITY_EPSILON = 1e-9;
 /** Steps without a relative gain above this count as no progress. */
-const PROGRESS = 1e-6;
+const PROGRESS = 1e-5;
 /** This many steps in a row without progress: the bound has converged as far as it will. */
-const STALL_STEPS = 300;
+const STALL_STEPS = 200;
 /** Weight kept per step in the running average of the options picked (the primal estimate). */
 const PRIMAL_DECAY = 0.97;
 

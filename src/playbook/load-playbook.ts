@@ -70,6 +70,6 @@ export function loadInventoryFile(path: string): { inventory: RawInventory; loca
   const loaded = loadYamlFile(path, 'inventory');
   const { sourceMap } = loaded;
   const data = isAnsibleInventory(loaded.data) ? fromAnsibleInventory(loaded.data as Record<string, unknown>, sourceMap) : loaded.data;
-  validateAgainstSchema(inventorySchema, data, sourceMap);
+  validateAgainstSchema(inventorySchema, data, sourceMap, 'inventory');
   return { inventory: data as RawInventory, located: { sourceMap, pointer: '' } };
 }

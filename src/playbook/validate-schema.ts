@@ -7,25 +7,26 @@ import { escapePointer, type SourceMap } from './source-map.ts';
 const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
 const compiled = new WeakMap<object, ValidateFunction>();
 
-export function validateAgainstSchema(schema: object, data: unknown, sourceMap: SourceMap): void {
+/** `root` names the whole document in messages: 'playbook', 'inventory'. */
+export function validateAgainstSchema(schema: object, data: unknown, sourceMap: SourceMap, root = 'playbook'): void {
   let validate = compiled.get(schema);
   if (!validate) {
     validate = ajv.compile(schema);
     compiled.set(schema, validate);
   }
   if (validate(data)) return;
-  const problems = explain(validate.errors ?? [], sourceMap, data);
+  const problems = explain(validate.errors ?? [], sourceMap, data, root);
   throw new PlaybookError(problems);
 }
 
-function explain(errors: ErrorObject[], sourceMap: SourceMap, data: unknown): Array<{ position: SourcePosition; message: string }> {
+function explain(errors: ErrorObject[], sourceMap: SourceMap, data: unknown, root: string): Array<{ position: SourcePosition; message: string }> {
   // oneOf reports every branch's failure; keep the branch errors that go deepest, drop the umbrella.
   const useful = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'propertyNames' && e.keyword !== 'if');
   const kept = preferSpecific(useful.length > 0 ? useful : errors);
   const seen = new Set<string>();
   const problems: Array<{ position: SourcePosition; message: string }> = [];
   for (const error of kept) {
-    const { pointer, atKey, message } = describe(error, data);
+    const { pointer, atKey, message } = describe(error, data, root);
     const position = sourceMap.positionOf(pointer, atKey);
     const key = `${position.line}:${position.column}:${message}`;
     if (seen.has(key)) continue;
@@ -70,8 +71,8 @@ function valueAt(data: unknown, pointer: string): unknown {
   return node;
 }
 
-function describe(e: ErrorObject, data: unknown): { pointer: string; atKey: boolean; message: string } {
-  const where = e.instancePath === '' ? 'playbook' : e.instancePath.slice(1).replace(/\//g, '.');
+function describe(e: ErrorObject, data: unknown, root: string): { pointer: string; atKey: boolean; message: string } {
+  const where = e.instancePath === '' ? root : e.instancePath.slice(1).replace(/\//g, '.');
   if (e.keyword === 'type' && valueAt(data, e.instancePath) === null) {
     return { pointer: e.instancePath, atKey: true, message: `${where} is empty: expected ${String(e.params.type).replace(/\b(string|number|integer|boolean|object|array)\b/g, (t) => TYPE_WORDS[t] ?? t)}` };
   }

@@ -4,7 +4,7 @@ import { plural } from '../util/plural.ts';
 import { formatDurationS } from '../util/duration.ts';
 
 /** Everything it shows is in the plan itself, so it can be printed the moment the plan is made. */
-export function renderPlanText(plan: Plan, options: { maxRows?: number } = {}): string {
+export function renderPlanText(plan: Plan, options: { maxRows?: number; maxHostRows?: number } = {}): string {
   const lines: string[] = [];
   lines.push(`PLAN [${plan.strategy}] ${plural(plan.migrations.length, 'migration')} in ${plural(plan.waves, 'wave')}; contention ${plan.contentionMbps.toFixed(1)} Mbps`);
   if (plan.estimatedTotalTimeS !== undefined) lines.push(`  estimated total migration time: ${formatDurationS(plan.estimatedTotalTimeS)}`);
@@ -26,12 +26,15 @@ export function renderPlanText(plan: Plan, options: { maxRows?: number } = {}): 
   const hidden = plan.migrations.length - shown.length;
   if (hidden > 0) lines.push(`  … and ${hidden} more (the run report and \`tsmig plan FILE\` list them all)`);
   lines.push('', 'CONTENTION per host (Mbps): source side = outbound, destination side = inbound');
+  const hosts = options.maxHostRows === undefined ? plan.hosts : plan.hosts.slice(0, options.maxHostRows);
   lines.push(
     ...formatTable(
       ['HOST', 'SOURCE', 'DESTINATION'],
-      plan.hosts.map((h) => [h.host, h.sourceMbps.toFixed(1), h.destinationMbps.toFixed(1)]),
+      hosts.map((h) => [h.host, h.sourceMbps.toFixed(1), h.destinationMbps.toFixed(1)]),
     ).map((l) => `  ${l}`),
   );
+  const hiddenHosts = plan.hosts.length - hosts.length;
+  if (hiddenHosts > 0) lines.push(`  … and ${plural(hiddenHosts, 'more host')}`);
   return lines.join('\n');
 }
 

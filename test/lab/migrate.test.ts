@@ -30,8 +30,10 @@ for (const [from, to, playbook] of [
     assert.deepEqual(await runningOn(from), [], `virsh on ${from}`);
     assert.match(r.stderr, /gsend .*: switched to post-copy after \d+ ms/);
     // A real switch stops the guest only for its device state: a few ms, against tens to
-    // hundreds for the end of a pre-copy (test/lab/README.md: 6 ms vs 172 ms).
-    assert.ok((m.gsend?.downtime_ms ?? Infinity) < 50, `gsend post-copy downtime ${m.gsend?.downtime_ms} ms`);
+    // hundreds for the end of a pre-copy (test/lab/README.md: 6 ms vs 172 ms). Both stretch with
+    // the machine's load (78 ms for the switch at load 22), so compared within the run.
+    const downtimes = `gsend post-copy ${m.gsend?.downtime_ms} ms, grecv pre-copy ${m.grecv?.downtime_ms} ms`;
+    assert.ok((m.gsend?.downtime_ms ?? Infinity) < (m.grecv?.downtime_ms ?? 0), downtimes);
     recordMeasurement(`tsmig run ${from}→${to}`, {
       gsendPostcopyS: m.gsend?.duration_s,
       gsendDowntimeMs: m.gsend?.downtime_ms,
@@ -48,7 +50,8 @@ async function bareMigrateS(vm: string, from: 'hostA' | 'hostB', to: 'hostA' | '
   return (Date.now() - started) / 1000;
 }
 
-test('engine overhead per migration vs a bare virsh migrate (gsend, pre-copy)', { timeout: 240_000 }, async (t) => {
+// Four migrations and two tsmig runs: 240 s was not enough at load 23 on 2 cores.
+test('engine overhead per migration vs a bare virsh migrate (gsend, pre-copy)', { timeout: 420_000 }, async (t) => {
   await guestsHomeOnA();
   const bare = [await bareMigrateS('gsend', 'hostA', 'hostB'), await bareMigrateS('gsend', 'hostB', 'hostA')];
   const runs: CliRun[] = [];

@@ -21,7 +21,7 @@ test('retry after the destination libvirtd was stopped, started again during the
   await starting;
   assert.ok(stopping, 'the run reached the migrate task');
   assert.equal(r.exitCode, 0, r.stderr);
-  assert.match(r.stderr, /gsend: attempt 1 failed: .*retrying in 5\.0s/);
+  assert.match(r.stderr, /gsend: attempt 1 failed: .*retrying in 5\.0 s/);
   const gsend = r.json.migrations?.find((m) => m.vm === 'gsend');
   assert.equal(gsend?.status, 'changed');
   assert.equal(gsend?.retries, 1);

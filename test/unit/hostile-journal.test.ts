@@ -41,6 +41,8 @@ test('hand-edited journals are refused at their line: null, a VM twice, an unkno
     [[runStart, 'null', planLine([migration('v1')])], /:2: not a journal entry \(null;/],
     [[runStart, '[1, 2]', planLine([migration('v1')])], /:2: not a journal entry \(an array;/],
     [[runStart, '{"type":"oops"}', planLine([migration('v1')])], /:2: not a journal entry \(an entry of type "oops"/],
+    // Found by the fuzz test: an own-key check, not `in` (which sees the prototype).
+    [[runStart, '{"type":"__proto__"}', planLine([migration('v1')])], /:2: not a journal entry \(an entry of type "__proto__"/],
     [[runStart, planLine([migration('v1'), migration('v2'), migration('v1')])], /:2: the plan lists VM v1 twice \(migrations 0 and 2\)/],
     [[runStart, planLine([migration('v1', 'A', 'Z')])], /:2: plan\.migrations\.0\.to: host "Z" is not in the inventory/],
     [[runStart, planLine([migration('v1', 'Q', 'B')])], /:2: plan\.migrations\.0\.from: host "Q" is not in the inventory/],

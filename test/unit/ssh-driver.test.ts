@@ -133,7 +133,8 @@ test('pre-copy: virsh migrate on the source with the constraints, progress, fina
   assert.deepEqual(arrived.migrateArgs, ['--live', '--verbose', '--bandwidth', '7', '--auto-converge', 'gsend', 'qemu+ssh://hostB/system']);
   assert.equal(arrived.maxDowntimeMs, 300, 'migrate-setmaxdowntime on the running job');
   const sentA = servers.hostA!.commands.join('\n');
-  assert.match(sentA, /^virsh -c qemu:\/\/\/system migrate --live --verbose --bandwidth 7 --auto-converge gsend qemu\+ssh:\/\/hostB\/system$/m);
+  // Run as itself after printing its pid (to kill it if it ignores an abort).
+  assert.match(sentA, /^sh -c 'echo "\$\$"; exec "\$@"' sh virsh -c qemu:\/\/\/system migrate --live --verbose --bandwidth 7 --auto-converge gsend qemu\+ssh:\/\/hostB\/system$/m);
   assert.match(sentA, /virsh -c qemu:\/\/\/system event --domain gsend --all --loop --timestamp/);
   assert.ok(log.some((l) => l.includes('gsend hostA→hostB (attempt 1): hostA$ virsh -c qemu:///system migrate')));
   // Each step timed: the migration is exactly startedMs → finishedMs, the rest is what tsmig adds.
@@ -236,6 +237,28 @@ test('abort before a switch: domjobabort, the VM stays on the source', async () 
   assert.match(error.message, /^gsend: aborted \(timeout 0\.4 s\); the VM still runs on hostA$/);
   assert.match(servers.hostA!.commands.join('\n'), /^virsh -c qemu:\/\/\/system domjobabort gsend$/m);
   assert.equal(readDomain('hostB', 'gsend'), undefined);
+});
+
+test('an abort that virsh migrate ignores (blocked connecting to the destination, no job yet): virsh is killed after the grace, the VM stays on the source', async () => {
+  lab.leaveUnanswered('hostB');
+  const log: string[] = [];
+  const d = createSshDriver([inventoryHost('hostA'), inventoryHost('hostB')], (l) => log.push(l), { migration: { ...fastPolls, abortGraceMs: 500 } });
+  await d.connect(['hostA', 'hostB']);
+  const abort = new AbortController();
+  // No job ever runs, so no progress comes: abort once virsh migrate has surely started.
+  const timer = setTimeout(() => abort.abort(new Error('timed out after 1s')), lab.commandStartMs * 4 + 500);
+  const error = await d.migrate(request({}), () => {}, abort.signal).then(
+    () => assert.fail('should fail'),
+    (e: unknown) => e,
+  );
+  clearTimeout(timer);
+  await d.close();
+  assert.ok(error instanceof MigrationFailedError, String(error));
+  assert.equal(error.vmOn, 'source');
+  assert.match(error.message, /^gsend: aborted \(timed out after 1s\); the VM still runs on hostA$/);
+  assert.ok(log.some((l) => /virsh migrate still running 0\.5 s after domjobabort: ending it on hostA/.test(l)), log.join('\n'));
+  assert.match(servers.hostA!.commands.join('\n'), /^kill \d+$/m);
+  assert.equal(readDomain('hostA', 'gsend')?.state, 'running');
 });
 
 test('abort after the post-copy switch is refused: the migration finishes on the destination', async () => {

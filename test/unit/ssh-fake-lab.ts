@@ -47,6 +47,8 @@ export interface FakeLab {
   crashOnArrival(host: 'hostA' | 'hostB'): void;
   /** A paused post-copy to this host finishes by itself just as its resume is called. */
   finishBeforeResume(host: 'hostA' | 'hostB'): void;
+  /** virsh migrate to this host never gets an answer from it: blocked before any job exists. */
+  leaveUnanswered(host: 'hostA' | 'hostB'): void;
   /** Post-copy migrations to this host stop moving after the switch (packets silently dropped). */
   stallPostcopyTo(host: 'hostA' | 'hostB', stalled: boolean): void;
   readDomain(host: string, name: string): FakeDomain | undefined;
@@ -125,6 +127,7 @@ export async function startFakeLab(requestedMigrateMs = 1200): Promise<FakeLab> 
     },
     stopLibvirtd: (host) => writeFileSync(join(state, host, 'down'), ''),
     crashOnArrival: (host) => writeFileSync(join(state, host, 'crash-on-arrival'), ''),
+    leaveUnanswered: (host) => writeFileSync(join(state, host, 'unanswered'), ''),
     finishBeforeResume: (host) => writeFileSync(join(state, host, 'finish-before-resume'), ''),
     stallPostcopyTo: (host, stalled) => (stalled ? writeFileSync(join(state, host, 'stall'), '') : rmSync(join(state, host, 'stall'), { force: true })),
     readDomain: (host, name) => {

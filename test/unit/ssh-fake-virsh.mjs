@@ -11,6 +11,8 @@
 //                                  itself just as `migrate --postcopy-resume` is called
 //   $FAKE_VIRSH_DIR/<host>/stall   a post-copy to this host stops moving after its switch (a link
 //                                  dropping packets) until `domjobabort --postcopy` pauses it
+//   $FAKE_VIRSH_DIR/<host>/unanswered  virsh migrate to this host blocks before any job exists
+//                                  (a link cut while virsh connects to it) until it is killed
 // Migration: FAKE_MIGRATE_MS long, counters restart on the new host, transient domains vanish
 // from the source; post-copy switches when migrate-postcopy is called.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -165,6 +167,7 @@ switch (command) {
     const to = /^qemu\+ssh:\/\/([^/]+)\//.exec(rest.at(-1) ?? '')?.[1];
     const d = domain(name);
     if (!to || !existsSync(dir(to))) die(`unable to connect to server at '${to}:22': No route to host`);
+    if (existsSync(join(dir(to), 'unanswered'))) for (;;) await sleep(1000);
     const postcopy = rest.includes('--postcopy');
     const resume = rest.includes('--postcopy-resume');
     if (resume && existsSync(join(dir(to), 'finish-before-resume'))) {

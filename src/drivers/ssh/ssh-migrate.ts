@@ -72,6 +72,8 @@ export async function migrateOverSsh(
   const stopSwitching = async (): Promise<void> => switcher?.stop();
   const poller = new ProgressPoller(ctx, ends, request, onProgress);
   const wake = new AbortController();
+  /** When a cancel was sent, until virsh migrate is ended for ignoring it. */
+  let cancelSentMs: number | undefined;
   const onAbort = (): void => wake.abort();
   signal.addEventListener('abort', onAbort, { once: true });
   void migrateRun.result.then(onAbort, onAbort);
@@ -85,6 +87,16 @@ export async function migrateOverSsh(
         if (!machine.abortAnswered) {
           await stopSwitching();
           await answerAbort({ machine, exec: (argv) => pool.exec(source.name, argv), sourceUri: ends.sourceUri, vm, tag, log }, signal);
+          cancelSentMs = machine.state === 'cancelling' ? clock.nowMs() : undefined;
+        }
+        // A cancel virsh migrate does not act on must not hold the attempt forever: on the lab a
+        // pre-copy attempt cut off from its destination once never ended (a link cut while virsh
+        // still opens its connection there leaves it blocked with no job to cancel). Before any
+        // switch, ending virsh is safe: libvirt cancels a job whose client went away.
+        if (cancelSentMs !== undefined && clock.nowMs() - cancelSentMs >= settings.abortGraceMs) {
+          cancelSentMs = undefined;
+          log(`${tag}: virsh migrate still running ${settings.abortGraceMs / 1000} s after domjobabort: ending it on ${source.name}`);
+          if (!(await migrateRun.kill())) log(`${tag}: could not end virsh migrate on ${source.name}`);
         }
         await Promise.race([migrateRun.result, clock.sleep(settings.progressPollMs)]);
         continue;

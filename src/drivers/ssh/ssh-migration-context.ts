@@ -16,6 +16,11 @@ export interface SshMigrationSettings {
   finalEventWaitMs: number;
   /** How long the destination may take to show the domain running after `virsh migrate` returned. */
   verifyWaitMs: number;
+  /**
+   * How long virsh migrate may go on after a cancel (domjobabort) before it is killed on the
+   * source: longer than libvirt's keepalive (~35 s), which ends a connection lost mid-migration.
+   */
+  abortGraceMs: number;
 }
 
 export const defaultSshMigrationSettings: SshMigrationSettings = {
@@ -24,6 +29,7 @@ export const defaultSshMigrationSettings: SshMigrationSettings = {
   switchGiveUpMs: 60_000,
   finalEventWaitMs: 3000,
   verifyWaitMs: 5000,
+  abortGraceMs: 40_000,
 };
 
 export interface SshMigrationContext {

@@ -214,3 +214,18 @@ export function virshDomainEvents(uri: string, domain: string): string[] {
 export function untilInputEnds(argv: string[]): string[] {
   return ['sh', '-c', '"$@" & pid=$!; cat >/dev/null; kill "$pid" 2>/dev/null; wait "$pid"', 'sh', ...argv];
 }
+
+/**
+ * Runs argv as the same process after printing its pid on stdout's first line, so that the
+ * process can be ended on the host later (`kill PID`): closing an SSH channel does not end a
+ * command blocked on its own connection (OpenSSH ignores the channel's signal request).
+ */
+export function reportingPid(argv: string[]): string[] {
+  return ['sh', '-c', 'echo "$$"; exec "$@"', 'sh', ...argv];
+}
+
+/** Ends a process on the host that reportingPid ran (SIGTERM: virsh then closes its connections). */
+export function killProcess(pid: number): string[] {
+  if (!Number.isInteger(pid) || pid <= 1) throw new Error(`not a process id: ${pid}`);
+  return ['kill', String(pid)];
+}

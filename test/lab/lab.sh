@@ -768,13 +768,25 @@ cmd_heal_link() {
 }
 
 # The listener and every session's sshd: established SSH connections drop, new ones are refused.
+# The listener first, by its pid file: killed after its sessions, it could still accept a new
+# connection meanwhile (seen: tsmig reconnected and went on). Then every sshd left in the host's
+# netns, scanned again until none is left (a fork during the scan escapes one pass).
 cmd_kill_sshd() {
-  local host="$1" netns pid
+  local host="$1" netns pid pidfile pass found
   netns="$(cat "$(host_dir "$host")/netns")"
-  for pid in $(pids_in_netns "$netns"); do
-    [[ "$(cat "/proc/${pid}/comm" 2>/dev/null)" == sshd ]] && kill -KILL "$pid" 2>/dev/null
+  pidfile="$(host_dir "$host")/run-sshd/sshd.pid"
+  [[ -s "$pidfile" ]] && kill -KILL "$(<"$pidfile")" 2>/dev/null
+  for pass in 1 2 3 4 5; do
+    found=0
+    for pid in $(pids_in_netns "$netns"); do
+      if [[ "$(cat "/proc/${pid}/comm" 2>/dev/null)" == sshd ]]; then
+        kill -KILL "$pid" 2>/dev/null
+        found=1
+      fi
+    done
+    ((found)) || break
   done
-  rm -f "$(host_dir "$host")/run-sshd/sshd.pid"
+  rm -f "$pidfile"
 }
 
 cmd_start_sshd() {

@@ -88,7 +88,7 @@ function* convergenceRounds(input: PlanInput): Generator<PlanInput, Plan, Plan> 
 
   for (const move of input.moves) {
     if (!movePermittedModes(move, input.allowedModes).includes('pre-copy') || move.pinnedMode === 'post-copy') continue;
-    const alone = bestAloneS(input, move);
+    const alone = bestAloneS(input, move, timeoutS);
     if (!(alone.durationS <= timeoutS)) escalate(move, alone);
   }
   // Each round escalates at least one VM, and each VM has at most two remedies.
@@ -108,14 +108,18 @@ function usable(input: PlanInput, move: MoveRequest, remedy: Remedy): boolean {
   return permitted.includes('pre-copy') && move.pinnedMode !== 'post-copy' && input.autoConverge !== true;
 }
 
-/** The move's pre-copy with nothing else migrating, to its best destination. */
-function bestAloneS(input: PlanInput, move: MoveRequest): Evidence {
+/**
+ * The move's pre-copy with nothing else migrating, to its best destination — or to the first one
+ * where it finishes within `enoughS` (a drain to `any` has dozens of candidates to simulate).
+ */
+function bestAloneS(input: PlanInput, move: MoveRequest, enoughS = 0): Evidence {
   let best: Evidence = { durationS: Infinity, streamMbps: 0, context: 'alone' };
   for (const to of move.to.filter((d) => d !== move.from)) {
     const [e] = simulateWave(input, [{ vm: move.vm, from: move.from, to, mode: 'pre-copy', wave: 0 }], 0, [0]);
     if (e && (e.durationS < best.durationS || (best.durationS === Infinity && e.meanRateMbps > best.streamMbps))) {
       best = { durationS: e.durationS, streamMbps: e.meanRateMbps, context: 'alone' };
     }
+    if (best.durationS <= enoughS) break;
   }
   return best;
 }

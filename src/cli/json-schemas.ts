@@ -1,7 +1,8 @@
 // The JSON tsmig reads back (run report, saved plan, journal lines) is checked against the same
 // schemas/ it publishes for what it writes: a hand-edited or foreign file is refused with what is
 // wrong (exit 4), never half-read into a crash.
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import journalSchema from '../../schemas/journal.schema.json' with { type: 'json' };
 import planSchema from '../../schemas/plan.schema.json' with { type: 'json' };
 import runReportSchema from '../../schemas/run-report.schema.json' with { type: 'json' };
@@ -14,7 +15,10 @@ export function schemaValidator(ref: string): ValidateFunction {
   let validate = validators.get(ref);
   if (!validate) {
     if (!ajv) {
-      ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+      // Loaded on first use: plan and run import this module but read JSON back only with --compare,
+      // a journal or a saved plan, and loading ajv is a large part of a start.
+      const { Ajv: AjvClass } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+      ajv = new AjvClass({ allErrors: true, strict: true, allowUnionTypes: true });
       for (const schema of [planSchema, runReportSchema, journalSchema]) ajv.addSchema(schema);
     }
     validate = ajv.getSchema(ref);

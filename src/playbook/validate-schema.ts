@@ -1,17 +1,34 @@
 // Checks data against a JSON Schema and turns ajv's findings into FILE:LINE:COL problems.
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { PlaybookError, type SourcePosition } from '../errors.ts';
-import { NAME_PATTERN } from './playbook-schema.ts';
+import { AJV_OPTIONS } from './ajv-options.ts';
+import { inventorySchema, NAME_PATTERN, playbookSchema } from './playbook-schema.ts';
 import { escapePointer, type SourceMap } from './source-map.ts';
+import { validateInventory, validatePlaybook } from './generated/schema-validators.js';
 
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
-const compiled = new WeakMap<object, ValidateFunction>();
+// The playbook and inventory schemas come precompiled (`npm run schema`): compiling them, and
+// loading ajv at all, took a large part of every start. Any other schema is compiled on first use.
+const compiled = new WeakMap<object, ValidateFunction>([
+  [playbookSchema, validatePlaybook],
+  [inventorySchema, validateInventory],
+]);
+let ajv: Ajv | undefined;
+
+function compile(schema: object): ValidateFunction {
+  if (!ajv) {
+    // Loaded only here, synchronously: an ES import of ajv would load it at every start.
+    const { Ajv: AjvClass } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+    ajv = new AjvClass(AJV_OPTIONS);
+  }
+  return ajv.compile(schema);
+}
 
 /** `root` names the whole document in messages: 'playbook', 'inventory'. */
 export function validateAgainstSchema(schema: object, data: unknown, sourceMap: SourceMap, root = 'playbook'): void {
   let validate = compiled.get(schema);
   if (!validate) {
-    validate = ajv.compile(schema);
+    validate = compile(schema);
     compiled.set(schema, validate);
   }
   if (validate(data)) return;

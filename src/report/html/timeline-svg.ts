@@ -24,6 +24,8 @@ const LABEL_MAX_CHARS = 18;
 
 /** The measuring and planning before the first migration, folded to this width (it has its own chart). */
 const FOLD_WIDTH_PX = 44;
+/** A tick label's half width and some air: closer to the fold's label, they overprint. */
+const MIN_TICK_GAP_PX = 24;
 const WAVE_ROW_PX = 14;
 
 /** Run seconds → x: the prelude folded into FOLD_WIDTH_PX, the migrations linear over the rest. */
@@ -69,6 +71,8 @@ export function renderTimelineSvg(report: RunReport): string {
     );
   }
   for (const t of foldedTicks(firstStartS, endS)) {
+    // The fold's own label says when the migrations began: a tick beside it would overprint it.
+    if (firstStartS > 0 && x(t) < x(firstStartS) + MIN_TICK_GAP_PX) continue;
     parts.push(`<line class="grid" x1="${px(x(t))}" y1="${plotTop - 4}" x2="${px(x(t))}" y2="${heightPx}"/>`);
     parts.push(`<text class="tick" x="${px(x(t))}" y="${plotTop - 8}" text-anchor="middle">${formatClockS(t)}</text>`);
   }

@@ -45,8 +45,10 @@ export function guestRatesInWindow(polls: readonly HostPoll[], guest: string, fr
 
 /** `virsh domstats --interface --raw` → guest → summed interface counters (guest view). */
 export function parseDomstatsTotals(text: string): Map<string, GuestCounters> {
+  // A poller block carries the host's `nic.*` counter lines before virsh's output (parseNicCounters).
+  const domstats = text.replace(/^nic\.[rt]x\.bytes=\d+\n?/gm, '');
   return new Map(
-    parseDomstatsInterfaces(text).map((d) => [
+    parseDomstatsInterfaces(domstats).map((d) => [
       d.domain,
       { txBytes: d.interfaces.reduce((s, i) => s + i.txBytes, 0), rxBytes: d.interfaces.reduce((s, i) => s + i.rxBytes, 0) },
     ]),

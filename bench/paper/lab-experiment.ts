@@ -129,6 +129,9 @@ async function waitForLabIdle(log: (line: string) => void): Promise<void> {
 
 async function labRun(strategy: Strategy, repetition: number, options: LabOptions): Promise<LabRun> {
   await bootGuests('reset-guests', options);
+  // A destroyed guest sends no FIN: the outside sink's nc would wait on the dead connection forever
+  // and never listen again, so the new gsend could not connect. Fresh client for every run.
+  if (options.traffic === 'external') await lab('external-traffic', 'start');
   await requireGuestsHomeOnA();
   const sshConfig = join(labDir, 'ssh_config');
   const pollers = LAB_HOSTS.map((h) => startLabPoller(h, sshConfig));

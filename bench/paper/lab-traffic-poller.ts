@@ -3,6 +3,7 @@
 // whole tsmig run (wherever the guests are).
 import { spawn } from 'node:child_process';
 import { parseDomstatsTotals, parseNicCounters, type HostPoll } from './lab-traffic-window.ts';
+import { VirshOutputError } from '../../src/drivers/ssh/virsh-parse.ts';
 
 const POLL_INTERVAL_S = 0.5;
 /** The remote loop ends by itself after this long, should the ssh session outlive us. */
@@ -35,7 +36,14 @@ export function startLabPoller(host: string, sshConfigFile: string): LabPoller {
       if (newline < 0) continue;
       const atMs = Number(block.slice(0, newline)) / 1e6;
       const body = block.slice(newline + 1);
-      if (Number.isFinite(atMs)) polls.push({ host, atMs, guests: parseDomstatsTotals(body), nic: parseNicCounters(body) });
+      if (!Number.isFinite(atMs)) continue;
+      try {
+        polls.push({ host, atMs, guests: parseDomstatsTotals(body), nic: parseNicCounters(body) });
+      } catch (error) {
+        // A guest caught mid-migration can list an interface without its counters: that poll is
+        // lost, the next one (0.5 s later) counts. Anything else is a real fault.
+        if (!(error instanceof VirshOutputError)) throw error;
+      }
     }
     if (blocks.length > 0) buffer = MARK + buffer;
   });

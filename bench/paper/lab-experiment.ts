@@ -172,6 +172,10 @@ function summarize(report: RunReport, reportFile: string, strategy: Strategy, re
   const toMs = runStartMs + Math.max(...moved.map((m) => m.finished_s!)) * 1000;
   const during = { gsend: guestRatesInWindow(polls, 'gsend', fromMs, toMs), grecv: guestRatesInWindow(polls, 'grecv', fromMs, toMs) };
   const before = { gsend: guestRatesInWindow(polls, 'gsend', runStartMs, fromMs), grecv: guestRatesInWindow(polls, 'grecv', runStartMs, fromMs) };
+  // A stream that was not flowing before the migrations cannot say how much of it was kept.
+  for (const [guest, rate] of [['gsend', before.gsend.txBytesPerS], ['grecv', before.grecv.rxBytesPerS]] as const) {
+    if (!(rate > 0)) throw new Error(`${guest}'s stream carried nothing before the migrations (run report ${reportFile}): no baseline`);
+  }
   return {
     strategy,
     repetition,
@@ -192,16 +196,24 @@ function summarize(report: RunReport, reportFile: string, strategy: Strategy, re
   };
 }
 
-/** Waits until gsend has sent a couple of MB since polling began: its stream is up. */
+/**
+ * Waits until both streams are up: gsend has sent, and grecv received, a couple of MB since
+ * polling began. grecv's feeder outside the hosts is restarted per run and reconnects a few
+ * seconds after gsend's; a run started before that measures grecv's "before" rate as 0.
+ */
 async function waitForStream(polls: HostPoll[]): Promise<void> {
   const deadline = Date.now() + STREAM_WAIT_MS;
-  while (Date.now() < deadline) {
-    const first = polls.find((p) => p.guests.has('gsend'));
+  const flowing = (guest: 'gsend' | 'grecv', direction: 'txBytes' | 'rxBytes'): boolean => {
+    const first = polls.find((p) => p.guests.has(guest));
     const last = polls.at(-1);
-    if (first && last && guestTotalsAt(polls, 'gsend', last.atMs).txBytes - (first.guests.get('gsend')?.txBytes ?? 0) >= STREAM_STARTED_BYTES) return;
+    return !!first && !!last && guestTotalsAt(polls, guest, last.atMs)[direction] - (first.guests.get(guest)?.[direction] ?? 0) >= STREAM_STARTED_BYTES;
+  };
+  while (Date.now() < deadline) {
+    if (flowing('gsend', 'txBytes') && flowing('grecv', 'rxBytes')) return;
     await sleep(500);
   }
-  throw new Error(`gsend did not start sending within ${STREAM_WAIT_MS / 1000} s of reset-guests`);
+  const missing = [flowing('gsend', 'txBytes') ? '' : 'gsend did not start sending', flowing('grecv', 'rxBytes') ? '' : 'grecv did not start receiving'];
+  throw new Error(`${missing.filter(Boolean).join(' and ')} within ${STREAM_WAIT_MS / 1000} s of reset-guests`);
 }
 
 /** After reset-guests: both guests running on hostA, nothing of theirs on hostB. */

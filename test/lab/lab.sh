@@ -57,14 +57,16 @@ readonly GUEST_HOME=hostA
 readonly GUEST_BOOT_TIMEOUT_S=60
 
 # Private per-host copies of these paths (test/lab/README.md "Two hosts"), bind-mounted
-# from ${LAB_DIR}/hosts/HOST/<name>.
+# from ${LAB_DIR}/hosts/HOST/<name>. Root's home is private too, holding only .ssh: sshd runs every
+# command through root's login shell, and bash sources ~/.bashrc for it, so a heavy .bashrc on this
+# machine (a version manager's init) cost ~0.8 s per SSH command, which no hypervisor pays.
 declare -rA BIND_DIRS=(
   [etc-libvirt]=/etc/libvirt
   [run-libvirt]=/run/libvirt
   [lib-libvirt]=/var/lib/libvirt
   [log-libvirt]=/var/log/libvirt
   [cache-libvirt]=/var/cache/libvirt
-  [root-ssh]=/root/.ssh
+  [root-home]=/root
   [run-sshd]=/run/sshd
 )
 
@@ -224,8 +226,8 @@ make_host_dirs() {
   for name in "${!BIND_DIRS[@]}"; do
     mkdir -p "${dir}/${name}"
   done
-  mkdir -p "${dir}/log-libvirt/qemu" "${dir}/ssh"
-  chmod 700 "${dir}/root-ssh" "${dir}/ssh"
+  mkdir -p "${dir}/log-libvirt/qemu" "${dir}/ssh" "${dir}/root-home/.ssh"
+  chmod 700 "${dir}/root-home" "${dir}/root-home/.ssh" "${dir}/ssh"
   printf '127.0.0.1 localhost\n' >"${dir}/hosts"
   local h
   for h in "${HOSTS[@]}"; do
@@ -275,9 +277,9 @@ EOF
 # Root of each host uses the lab key too, so hostA can reach qemu+ssh://hostB.
 write_root_ssh() {
   local dir="$1"
-  cp "${LAB_DIR}/id_ed25519" "${LAB_DIR}/id_ed25519.pub" "${dir}/root-ssh/"
-  cp "${LAB_DIR}/id_ed25519.pub" "${dir}/root-ssh/authorized_keys"
-  chmod 600 "${dir}/root-ssh/id_ed25519"
+  cp "${LAB_DIR}/id_ed25519" "${LAB_DIR}/id_ed25519.pub" "${dir}/root-home/.ssh/"
+  cp "${LAB_DIR}/id_ed25519.pub" "${dir}/root-home/.ssh/authorized_keys"
+  chmod 600 "${dir}/root-home/.ssh/id_ed25519"
 }
 
 # Starts the process that owns the host's namespaces (it writes its own pid:
@@ -417,10 +419,10 @@ write_known_hosts() {
   done
   for host in "${HOSTS[@]}"; do
     dir="$(host_dir "$host")"
-    : >"${dir}/root-ssh/known_hosts"
+    : >"${dir}/root-home/.ssh/known_hosts"
     for other in "${HOSTS[@]}"; do
       printf '%s,%s %s\n' "$other" "${HOST_IP[$other]}" "$(host_public_key "$other")" \
-        >>"${dir}/root-ssh/known_hosts"
+        >>"${dir}/root-home/.ssh/known_hosts"
     done
   done
 }

@@ -87,7 +87,7 @@ test('SIGINT while measuring (10 min window), no terminal: exit 99 within 10 s, 
 
 test('SIGINT twice during a pre-copy (2 min each): it is aborted, exit 99 within 10 s, VMs stay on the source', { timeout: 300_000 }, async () => {
   const r = await interruptRun('migrate-plain', 1, /migrat\w* .*gsend|gsend.*pre-copy/i, ['SIGINT', 'SIGINT']);
-  // Aborting runs domjobabort and a verify through the fake virsh, a node process per call: seconds
+  // Aborting runs domjobabort and a verify through the fake virsh (sh and a script per call): seconds
   // each on a loaded machine (18 s seen with 8 test suites at once), hence the wider bound here.
   assertEndedCleanly(r, 'SIGINT twice while migrating', 30_000);
   assert.equal(lab.readDomain('hostA', 'gsend')?.state, 'running');

@@ -1,6 +1,6 @@
 // The ssh driver end to end against two in-process SSH servers whose `virsh` is a stand-in
-// (ssh-fake-virsh.mjs) printing libvirt 9.0's formats: inventory, one sampler per host,
-// pre-copy, post-copy with the switch, final stats from the right side, failure, abort,
+// (ssh-fake-virsh.ts, answered in this process) printing libvirt 9.0's formats: inventory, one
+// sampler per host, pre-copy, post-copy with the switch, final stats from the right side, failure, abort,
 // and a post-copy broken after the switch.
 import { test, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
@@ -66,7 +66,7 @@ test('one sampler per host for the whole window: guest-view rates by VM, NIC cou
   assert.equal(sent.length, 1, `one exec for the window, got: ${sent.join(' | ')}`);
   assert.match(sent[0]!, /^sh -c /);
   assert.equal(readings.length, 5);
-  // Each reading starts a stand-in virsh: the upper bound allows for a loaded machine's slow starts.
+  // Each reading runs stand-in virsh calls: the upper bound allows for a loaded machine's slow starts.
   const slackMs = 1500 + readings.length * commandStartMs * 3;
   assert.ok(tookMs >= 1900 && tookMs < 2000 + slackMs, `took ${tookMs} ms`);
   const first = readings[0]!;
@@ -239,7 +239,8 @@ test('abort before a switch: domjobabort, the VM stays on the source', async () 
   assert.equal(readDomain('hostB', 'gsend'), undefined);
 });
 
-test('an abort that virsh migrate ignores (blocked connecting to the destination, no job yet): virsh is killed after the grace, the VM stays on the source', async () => {
+// A timeout, because a virsh that is never killed would block this test for ever.
+test('an abort that virsh migrate ignores (blocked connecting to the destination, no job yet): virsh is killed after the grace, the VM stays on the source', { timeout: 30_000 }, async () => {
   lab.leaveUnanswered('hostB');
   const log: string[] = [];
   const d = createSshDriver([inventoryHost('hostA'), inventoryHost('hostB')], (l) => log.push(l), { migration: { ...fastPolls, abortGraceMs: 500 } });

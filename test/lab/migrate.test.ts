@@ -74,8 +74,8 @@ test('engine overhead per migration vs a bare virsh migrate (gsend, pre-copy)', 
     overheadPerMigrationS: +overheadS.toFixed(2),
     tsmigRunWallS: runs.map((r) => r.wallMs / 1000),
   });
-  // Polling, the event monitor, final stats and the two-host check cost well under a second
-  // or two; a regression that made every migration much slower shows up here.
-  assert.ok(overheadS < 3, `overhead ${overheadS.toFixed(2)} s per migration`);
+  // overhead-bench.ts measures ~0 s (median of 5 rounds, README); two rounds on a loaded machine
+  // vary by ±1.5 s. A regression like the heavy login shell (+2 to +11 s) shows up here.
+  assert.ok(overheadS < 1.5, `overhead ${overheadS.toFixed(2)} s per migration`);
 });
 

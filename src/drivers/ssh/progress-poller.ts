@@ -1,6 +1,6 @@
-// Progress of the running job, from domjobinfo on the source, one poll at a time; the first poll
-// that finds the job running also sets its max downtime (libvirt 9.0's migrate has no option
-// for it, and the job must exist first).
+// Progress of the running job, from domjobinfo on the source, one poll at a time, and between
+// polls from virsh migrate's --verbose percentages; the first poll that finds the job running
+// also sets its max downtime (virsh migrate has no option for it, and the job must exist first).
 import type { MigrationProgress, MigrationRequest } from '../driver.ts';
 import type { MigrationEnds, SshMigrationContext } from './ssh-migration-context.ts';
 import { virshDomjobinfo, virshMigrateSetMaxDowntime } from './virsh-argv.ts';
@@ -33,6 +33,8 @@ export function progressOf(vm: string, stats: MigrationJobStats, switched: boole
 
 export class ProgressPoller {
   private maxDowntimeSet: boolean;
+  /** The last progress passed on, which a percentage from virsh migrate updates. */
+  private last: MigrationProgress | undefined;
 
   constructor(
     private readonly ctx: SshMigrationContext,
@@ -55,16 +57,33 @@ export class ProgressPoller {
     if (job.exitCode !== 0) return 'polled'; // the source domain vanishes around the end (test/lab/README.md)
     const stats = readStats(job.stdout);
     if (!stats || !isActiveJob(stats)) return 'polled';
-    try {
-      this.onProgress(progressOf(vm, stats, switched()));
-    } catch (error) {
-      log(`progress listener failed: ${(error as Error).message}`);
-    }
+    this.pass(progressOf(vm, stats, switched()));
     if (!this.maxDowntimeSet) {
       this.maxDowntimeSet = true;
       const r = await pool.exec(source.name, virshMigrateSetMaxDowntime(sourceUri, vm, this.request.maxDowntimeMs));
       if (r.exitCode !== 0) log(`${tag}: migrate-setmaxdowntime ${this.request.maxDowntimeMs}: ${virshErrorLines(r.stderr) || `exit ${r.exitCode}`}`);
     }
     return 'polled';
+  }
+
+  /**
+   * virsh migrate's own "Migration: [ N %]" (of the data to send, now): the remaining memory
+   * between two polls, from the total the last poll read. Before any poll there is no total.
+   */
+  percent(percent: number, switched: boolean): void {
+    const last = this.last;
+    if (!last || last.memoryTotalBytes <= 0) return;
+    const remainingBytes = Math.round((last.memoryTotalBytes * (100 - percent)) / 100);
+    if (remainingBytes === last.memoryRemainingBytes) return;
+    this.pass({ ...last, phase: switched ? 'post-copy' : last.phase, memoryRemainingBytes: remainingBytes });
+  }
+
+  private pass(progress: MigrationProgress): void {
+    this.last = progress;
+    try {
+      this.onProgress(progress);
+    } catch (error) {
+      this.ctx.log(`progress listener failed: ${(error as Error).message}`);
+    }
   }
 }

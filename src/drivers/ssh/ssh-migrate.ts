@@ -57,7 +57,9 @@ export async function migrateOverSsh(
 
   startedMs = clock.nowMs();
   machine.fire(resume ? 'resume-started' : 'migrate-started');
-  const migrateRun = startVirshMigrate(ctx, ends, request, resume);
+  const poller = new ProgressPoller(ctx, ends, request, onProgress);
+  const switched = (): boolean => machine.switchedAtMs !== undefined;
+  const migrateRun = startVirshMigrate(ctx, ends, request, resume, (percent) => poller.percent(percent, switched()));
   const onSwitchWord = (word: SwitchLoopWord): void => {
     if (word === switchLoopWords.gaveUp) {
       log(`${tag}: post-copy switch not accepted within ${settings.switchGiveUpMs} ms: pre-copy limit restored, it finishes as pre-copy`);
@@ -70,7 +72,6 @@ export async function migrateOverSsh(
   };
   const switcher: PostcopySwitcher | undefined = request.mode === 'post-copy' && !resume ? startPostcopySwitcher(ctx, ends, request, onSwitchWord) : undefined;
   const stopSwitching = async (): Promise<void> => switcher?.stop();
-  const poller = new ProgressPoller(ctx, ends, request, onProgress);
   const wake = new AbortController();
   /** When a cancel was sent, until virsh migrate is ended for ignoring it. */
   let cancelSentMs: number | undefined;
@@ -79,8 +80,8 @@ export async function migrateOverSsh(
   void migrateRun.result.then(onAbort, onAbort);
 
   try {
-    while (!migrateRun.ended()) {
-      await clock.sleep(settings.progressPollMs, wake.signal).catch(() => {});
+    for (let polls = 0; !migrateRun.ended(); polls++) {
+      await clock.sleep(polls === 0 ? Math.min(settings.firstPollMs, settings.progressPollMs) : settings.progressPollMs, wake.signal).catch(() => {});
       if (migrateRun.ended()) break;
       if (signal.aborted) {
         // Settle the switch first: a switch that got through must not be followed by a cancel.
@@ -101,7 +102,7 @@ export async function migrateOverSsh(
         await Promise.race([migrateRun.result, clock.sleep(settings.progressPollMs)]);
         continue;
       }
-      if ((await poller.poll(migrateRun.result, () => machine.switchedAtMs !== undefined)) === 'ended') break;
+      if ((await poller.poll(migrateRun.result, switched)) === 'ended') break;
     }
     const migrated = await migrateRun.result;
     await stopSwitching();

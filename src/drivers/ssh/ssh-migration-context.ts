@@ -6,8 +6,14 @@ import type { SshPool } from './ssh-pool.ts';
 import { migrationDestinationUri } from './virsh-argv.ts';
 
 export interface SshMigrationSettings {
-  /** domjobinfo polling on the source while the migration runs. */
+  /**
+   * domjobinfo polling on the source while the migration runs. Each poll is a virsh process on
+   * the source, competing with the migration for its CPU; between polls, progress comes from
+   * virsh migrate's own --verbose percentages, which cost nothing more.
+   */
   progressPollMs: number;
+  /** The first poll, which also sets the max downtime (the job must exist first), comes this soon. */
+  firstPollMs: number;
   /** How often the source checks for the moment to switch to post-copy, and retries the switch. */
   switchRetryMs: number;
   /** After this long without an accepted switch the source stops trying (a held pre-copy is released). */
@@ -24,7 +30,8 @@ export interface SshMigrationSettings {
 }
 
 export const defaultSshMigrationSettings: SshMigrationSettings = {
-  progressPollMs: 1000,
+  progressPollMs: 5000,
+  firstPollMs: 1000,
   switchRetryMs: 100,
   switchGiveUpMs: 60_000,
   finalEventWaitMs: 3000,

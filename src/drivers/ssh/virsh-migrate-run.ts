@@ -1,5 +1,5 @@
 // `virsh migrate` (or its --postcopy-resume) running on the source, with its --verbose progress
-// logged every 25 % and its stderr kept for the conclusion.
+// passed on as it comes, logged every 25 %, and its stderr kept for the conclusion.
 import type { MigrationRequest } from '../driver.ts';
 import type { MigrationEnds, SshMigrationContext } from './ssh-migration-context.ts';
 import type { ExecResult } from './ssh-pool.ts';
@@ -21,7 +21,13 @@ export interface VirshMigrateRun {
   kill(): Promise<boolean>;
 }
 
-export function startVirshMigrate(ctx: SshMigrationContext, ends: MigrationEnds, request: MigrationRequest, resume: boolean): VirshMigrateRun {
+export function startVirshMigrate(
+  ctx: SshMigrationContext,
+  ends: MigrationEnds,
+  request: MigrationRequest,
+  resume: boolean,
+  onPercent: (percent: number) => void = () => {},
+): VirshMigrateRun {
   const { pool, log } = ctx;
   const { source, sourceUri, destinationUri, tag } = ends;
   const argv = resume ? virshMigratePostcopyResume(sourceUri, destinationUri, request) : virshMigrate(sourceUri, destinationUri, request);
@@ -36,6 +42,7 @@ export function startVirshMigrate(ctx: SshMigrationContext, ends: MigrationEnds,
       onStderr: (chunk) => {
         stderr += chunk;
         const percent = parseMigrateProgressPercents(chunk).at(-1);
+        if (percent !== undefined) onPercent(percent);
         if (percent !== undefined && percent - lastPercentLogged >= 25) {
           lastPercentLogged = percent;
           log(`${tag}: virsh migrate ${percent} %`);

@@ -427,12 +427,21 @@ write_known_hosts() {
   done
 }
 
+# The links' speed the inventory declares: what `shape` set (the planner's time model sends
+# migrations at it), else a 1 Gbit/s NIC's.
+readonly LINK_MBPS_FILE="${LAB_DIR}/link-mbps"
+link_mbps() {
+  local mbps
+  mbps="$(cat "$LINK_MBPS_FILE" 2>/dev/null || true)"
+  [[ "$mbps" =~ ^[0-9]+(\.[0-9]+)?$ ]] && printf '%s' "$mbps" || printf '1000'
+}
+
 write_engine_files() {
   local host
   {
     printf 'driver: ssh\n'
-    printf 'defaults: { user: root, port: 22, identity_file: %s/id_ed25519, known_hosts: %s/known_hosts, libvirt_uri: "qemu:///system", nic: %s, nic_mbps: 1000 }\n' \
-      "$LAB_DIR" "$LAB_DIR" "$HOST_NIC"
+    printf 'defaults: { user: root, port: 22, identity_file: %s/id_ed25519, known_hosts: %s/known_hosts, libvirt_uri: "qemu:///system", nic: %s, nic_mbps: %s }\n' \
+      "$LAB_DIR" "$LAB_DIR" "$HOST_NIC" "$(link_mbps)"
     printf 'hosts:\n'
     for host in "${HOSTS[@]}"; do
       printf '  %s: { address: %s, migration_address: %s }\n' "$host" "${HOST_IP[$host]}" "$host"
@@ -582,6 +591,7 @@ cmd_up() {
   started="$(now)"
   cmd_down quiet
   mkdir -p "${LAB_DIR}/hosts"
+  rm -f "$LINK_MBPS_FILE" # new links are not shaped
   trap 'log "up failed: tearing down"; cmd_down quiet' EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
@@ -712,7 +722,19 @@ cmd_shape() {
     tc qdisc replace dev "$(root_veth "$host")" root tbf rate "$rate" burst "$burst" latency 100ms
     in_host "$host" tc qdisc replace dev "$HOST_NIC" root tbf rate "$rate" burst "$burst" latency 100ms
   done
-  log "each host's link shaped to ${rate} in and ${rate} out"
+  rate_mbps "$rate" >"$LINK_MBPS_FILE"
+  write_engine_files
+  log "each host's link shaped to ${rate} in and ${rate} out (inventory: nic_mbps $(link_mbps))"
+}
+
+# tc's rate words (tc(8)): kbit, mbit, gbit (and bps, bytes per second) to Mbit/s.
+rate_mbps() {
+  awk -v r="$1" 'BEGIN {
+    n = r + 0; u = tolower(substr(r, length(n "") + 1))
+    f = (u == "kbit") ? 0.001 : (u == "mbit") ? 1 : (u == "gbit") ? 1000 : (u == "bps") ? 8e-6 : (u == "kbps") ? 0.008 : (u == "mbps") ? 8 : -1
+    if (n <= 0 || f < 0) { print "1000"; exit }
+    printf "%g\n", n * f
+  }'
 }
 
 cmd_unshape() {
@@ -721,6 +743,8 @@ cmd_unshape() {
     tc qdisc del dev "$(root_veth "$host")" root 2>/dev/null || true
     in_host "$host" tc qdisc del dev "$HOST_NIC" root 2>/dev/null || true
   done
+  rm -f "$LINK_MBPS_FILE"
+  write_engine_files
 }
 
 # The external client: on this machine (the management bridge's address), a sink for gsend's

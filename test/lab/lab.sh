@@ -749,7 +749,9 @@ cmd_unshape() {
 
 # The external client: on this machine (the management bridge's address), a sink for gsend's
 # stream (port 5001) and a source that sends grecv 2 MiB every second (its port 5000), both
-# reconnecting when a guest reboots or moves (the feeder ends with its first failed write). Process groups recorded for stop (and down).
+# reconnecting when a guest reboots or moves (the feeder ends with its first failed write; its
+# connect gives up after 2 s: a SYN sent while grecv boots is otherwise retried with back-off, and
+# the stream started up to a minute late). Process groups recorded for stop (and down).
 readonly EXTERNAL_PIDS="${LAB_DIR}/external-traffic.pids"
 cmd_external_traffic() {
   case "${1:-}" in
@@ -759,7 +761,7 @@ cmd_external_traffic() {
       rm -f "${LAB_DIR}/external-sink.fifo" && mkfifo "${LAB_DIR}/external-sink.fifo"
       setsid bash -c 'while :; do busybox nc -l -p 5001 <>"$1" >/dev/null 2>&1; sleep 0.2; done' sink "${LAB_DIR}/external-sink.fifo" </dev/null >/dev/null 2>&1 &
       echo "$!" >>"$EXTERNAL_PIDS"
-      setsid bash -c 'while :; do (while dd if=/dev/zero bs=64k count=32 2>/dev/null; do sleep 1; done) | busybox nc '"${GUEST_IP[grecv]}"' 5000 >/dev/null 2>&1; sleep 1; done' </dev/null >/dev/null 2>&1 &
+      setsid bash -c 'while :; do (while dd if=/dev/zero bs=64k count=32 2>/dev/null; do sleep 1; done) | busybox nc -w 2 '"${GUEST_IP[grecv]}"' 5000 >/dev/null 2>&1; sleep 1; done' </dev/null >/dev/null 2>&1 &
       echo "$!" >>"$EXTERNAL_PIDS"
       log "external traffic: ${MGMT_IP}:5001 receives gsend, ${MGMT_IP} sends to grecv"
       ;;

@@ -68,6 +68,10 @@ export interface LabRun {
   linkSeries: Record<string, Array<{ atS: number; txBytesPerS: number; rxBytesPerS: number }>>;
   /** The machine's 1-minute load average as the run started and ended (2 shared cores). */
   load1: { start: number; end: number };
+  /** The plan's estimate of the total migration time (its time model), when it made one. */
+  predictedTmtS: number | undefined;
+  /** Per VM: the plan's estimate and the measured migration time (duration_s). */
+  durations: Record<string, { mode: string; predictedS: number | undefined; measuredS: number | null }>;
 }
 
 const LAB_HOSTS = ['hostA', 'hostB'] as const;
@@ -193,6 +197,8 @@ function summarize(report: RunReport, reportFile: string, strategy: Strategy, re
     guestsLost: report.migrations.filter((m) => m.status === 'failed').map((m) => m.vm),
     linkDuring: Object.fromEntries(LAB_HOSTS.map((h) => [h, nicRatesInWindow(polls, h, fromMs, toMs)])),
     linkSeries: Object.fromEntries(LAB_HOSTS.map((h) => [h, nicRateSeries(polls, h, fromMs, toMs, LINK_SERIES_BIN_MS)])),
+    predictedTmtS: report.plan.estimatedTotalTimeS,
+    durations: Object.fromEntries(report.migrations.map((m) => [m.vm, { mode: m.mode, predictedS: m.predicted_duration_s, measuredS: m.duration_s }])),
   };
 }
 

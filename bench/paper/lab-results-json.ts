@@ -30,6 +30,10 @@ export function labResultsJson(runs: readonly LabRun[], stack: LabStack | undefi
         link_during: Object.fromEntries(Object.entries(r.linkDuring).map(([h, v]) => [h, rates(v)])),
         link_series_5s: Object.fromEntries(Object.entries(r.linkSeries).map(([h, s]) => [h, s.map((b) => ({ at_s: b.atS, ...rates(b) }))])),
         load1: { start: round(r.load1.start, 2), end: round(r.load1.end, 2) },
+        predicted_tmt_s: r.predictedTmtS === undefined ? null : round(r.predictedTmtS, 1),
+        migrations: Object.fromEntries(
+          Object.entries(r.durations).map(([vm, d]) => [vm, { mode: d.mode, predicted_s: d.predictedS === undefined ? null : round(d.predictedS, 1), measured_s: d.measuredS }]),
+        ),
       })),
     };
   };

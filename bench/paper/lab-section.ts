@@ -44,8 +44,26 @@ export async function labSection(options: LabOptions): Promise<{ markdown: strin
       ]),
       [1, 2, 3, 4, 5, 6, 7],
     ),
+    '',
+    "Predicted by the plan's time model (max-min sharing of each link direction between the guests' measured streams and the migrations, pre-copy rounds from the measured dirty rate) against measured, per migration:",
+    '',
+    predictionTable(runs),
   ].join('\n');
   return { markdown, runs };
+}
+
+export function predictionTable(runs: ReadonlyArray<Pick<LabRun, 'strategy' | 'repetition' | 'durations' | 'predictedTmtS' | 'totalMigrationTimeS'>>): string {
+  const error = (predictedS: number | undefined, measuredS: number | null): string =>
+    predictedS === undefined || measuredS === null || !(predictedS > 0) ? '—' : `${measuredS >= predictedS ? '+' : ''}${((100 * (measuredS - predictedS)) / predictedS).toFixed(0)} %`;
+  const s1 = (x: number | null | undefined): string => (x === undefined || x === null ? '—' : x.toFixed(1));
+  return markdownTable(
+    ['strategy', 'run', 'VM', 'mode', 'predicted (s)', 'measured (s)', 'measured vs predicted'],
+    runs.flatMap((r) => [
+      ...Object.entries(r.durations).map(([vm, d]) => [r.strategy, String(r.repetition), vm, d.mode, s1(d.predictedS), s1(d.measuredS), error(d.predictedS, d.measuredS)]),
+      [r.strategy, String(r.repetition), 'TMT', '', s1(r.predictedTmtS), s1(r.totalMigrationTimeS), error(r.predictedTmtS, r.totalMigrationTimeS)],
+    ]),
+    [1, 4, 5, 6],
+  );
 }
 
 const kB = (bytesPerS: number | undefined) => (bytesPerS === undefined ? '—' : (bytesPerS / 1e3).toFixed(0));

@@ -3,7 +3,7 @@
 // run-end written. Runs the real CLI against the in-process fake ssh lab.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeLab } from './ssh-fake-lab.ts';
@@ -44,7 +44,7 @@ async function interruptRun(name: string, samplingS: number, when: RegExp, signa
   const report = join(tempDir, `${name}.json`);
   const journal = join(tempDir, `${name}.journal.jsonl`);
   const args = [BIN, 'run', file, '--report', report, '--journal', journal];
-  const child: ResultPromise = execa(process.execPath, args, { reject: false, env: { CI: '1' }, timeout: 280_000 });
+  const child = execa(process.execPath, args, { reject: false, env: { CI: '1' }, timeout: 280_000 });
   let seen = '';
   await new Promise<void>((resolve) => {
     const onData = (chunk: Buffer): void => {

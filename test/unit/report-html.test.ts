@@ -1,11 +1,11 @@
 // The HTML report in a real browser: headless Chromium opens the file with no network, and the
 // page must render without errors, show every migration and VM, and leave a screenshot to look at.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { renderHtmlReport } from '../../src/report/html/render-html-report.ts';
 import { demoReport, failingReport, HOSTILE, hostileReport, markupEverywhere } from '../helpers/report-fixtures.ts';
 
@@ -21,14 +21,15 @@ interface Opened {
   problems: string[];
 }
 
+// One browser for the file (each start costs seconds of CPU); each page gets a fresh context.
+let browser: Promise<Browser> | undefined;
+after(async () => {
+  await (await browser)?.close();
+});
+
 async function openInChromium(htmlFile: string, check: (opened: Opened) => Promise<void>): Promise<void> {
-  const userDataDir = mkdtempSync(join(tmpdir(), 'tsmig-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1200, height: 900 },
-  });
+  browser ??= chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const context = await (await browser).newContext({ viewport: { width: 1200, height: 900 } });
   try {
     const page = await context.newPage();
     const problems: string[] = [];
@@ -39,7 +40,6 @@ async function openInChromium(htmlFile: string, check: (opened: Opened) => Promi
     await check({ page, problems });
   } finally {
     await context.close();
-    rmSync(userDataDir, { recursive: true, force: true });
   }
 }
 

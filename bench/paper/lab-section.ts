@@ -49,7 +49,7 @@ export async function labSection(options: LabOptions): Promise<{ markdown: strin
     '',
     predictionTable(runs),
   ].join('\n');
-  return { markdown, runs };
+  return { markdown, runs, ...(stack ? { stack } : {}) };
 }
 
 export function predictionTable(runs: ReadonlyArray<Pick<LabRun, 'strategy' | 'repetition' | 'durations' | 'predictedTmtS' | 'totalMigrationTimeS'>>): string {

@@ -128,6 +128,13 @@ install_stack() {
   done
   log "installing the ${STACK} stack from ${suite}"
   apt_install --allow-downgrades -t "$suite" "${args[@]}"
+  # Going back from libvirt 11, whose libvirt-common had taken over files of libvirt 9's packages
+  # (/usr/share/libvirt/cpu_map/*): removing it deleted them, and the downgraded packages did not
+  # put them back (libvirtd then fails every domain: "failed to parse ... cpu_map/index.xml").
+  if [[ "$STACK" == stable ]]; then
+    mapfile -t family < <(installed_stack_family)
+    apt_install --reinstall -t "$suite" "${family[@]}"
+  fi
   if ! stack_in_place; then
     log "the ${STACK} stack is not in place after apt-get (libvirt-daemon $(installed_version libvirt-daemon))"
     exit 1

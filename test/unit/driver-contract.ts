@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Driver, MigrationRequest } from '../../src/drivers/driver.ts';
 import { MigrationFailedError } from '../../src/errors.ts';
+import { migrationRequest } from '../helpers/migration-request.ts';
 
 export interface DriverContractFixture {
   driver: Driver;
@@ -24,20 +25,7 @@ export interface DriverContractOptions {
 }
 
 function request(f: DriverContractFixture, over: Partial<MigrationRequest> = {}): MigrationRequest {
-  return {
-    vm: f.vm,
-    from: f.source,
-    to: f.destination,
-    mode: 'pre-copy',
-    bandwidthMbps: 0,
-    maxDowntimeMs: 300,
-    autoConverge: false,
-    postcopySwitch: 'immediate',
-    persistent: false,
-    undefineSource: false,
-    attempt: 1,
-    ...over,
-  };
+  return migrationRequest(f.vm, f.source, f.destination, over);
 }
 
 async function withFixture(options: DriverContractOptions, body: (f: DriverContractFixture) => Promise<void>): Promise<void> {

@@ -6,22 +6,10 @@ import type { MigrationRequest } from '../../src/drivers/driver.ts';
 import { MigrationFailedError } from '../../src/errors.ts';
 import { ratesFromReadings } from '../../src/measure/rates-from-readings.ts';
 import { simHost, simInventory, simVm } from '../helpers/sim-inventory.ts';
+import { migrationRequest } from '../helpers/migration-request.ts';
 
 function request(vm: string, mode: MigrationRequest['mode'], over: Partial<MigrationRequest> = {}): MigrationRequest {
-  return {
-    vm,
-    from: 'A',
-    to: 'B',
-    mode,
-    bandwidthMbps: 0,
-    maxDowntimeMs: 300,
-    autoConverge: false,
-    postcopySwitch: 'immediate',
-    persistent: false,
-    undefineSource: false,
-    attempt: 1,
-    ...over,
-  };
+  return migrationRequest(vm, 'A', 'B', { mode, ...over });
 }
 const never = new AbortController().signal;
 

@@ -8,6 +8,7 @@ import { HostUnreachableError, MigrationFailedError } from '../../src/errors.ts'
 import { MigrationAbortReason, type MigrationProgress, type MigrationRequest } from '../../src/drivers/driver.ts';
 import { createSshDriver } from '../../src/drivers/ssh/ssh-driver.ts';
 import { startFakeLab } from './ssh-fake-lab.ts';
+import { migrationRequest } from '../helpers/migration-request.ts';
 
 const lab = await startFakeLab();
 const { servers, migrateMs, commandStartMs, inventoryHost, readDomain } = lab;
@@ -15,20 +16,7 @@ after(() => lab.close());
 beforeEach(() => lab.reset());
 
 function request(over: Partial<MigrationRequest>): MigrationRequest {
-  return {
-    vm: 'gsend',
-    from: 'hostA',
-    to: 'hostB',
-    mode: 'pre-copy',
-    bandwidthMbps: 0,
-    maxDowntimeMs: 0,
-    autoConverge: false,
-    postcopySwitch: 'immediate',
-    persistent: false,
-    undefineSource: false,
-    attempt: 1,
-    ...over,
-  };
+  return migrationRequest('gsend', 'hostA', 'hostB', { maxDowntimeMs: 0, ...over });
 }
 
 const fastPolls = { progressPollMs: 200, switchRetryMs: 50, finalEventWaitMs: 2000, verifyWaitMs: 2000 };

@@ -18,6 +18,7 @@ import { defaultSshMigrationSettings, migrationEnds, type SshMigrationContext } 
 import type { ExecOptions, ExecResult, SshPool } from '../../src/drivers/ssh/ssh-pool.ts';
 import { virshPostcopySwitchLoop } from '../../src/drivers/ssh/virsh-argv.ts';
 import type { InventoryHost } from '../../src/playbook/types.ts';
+import { migrationRequest } from '../helpers/migration-request.ts';
 
 function machineAfter(events: MigrationEvent[]): MigrationStateMachine {
   let now = 0;
@@ -166,10 +167,7 @@ function context(pool: SshPool): SshMigrationContext {
   };
 }
 
-const request: MigrationRequest = {
-  vm: 'gsend', from: 'hostA', to: 'hostB', mode: 'post-copy', bandwidthMbps: 0, maxDowntimeMs: 0, autoConverge: false,
-  postcopySwitch: 'immediate', persistent: false, undefineSource: false, attempt: 1,
-};
+const request: MigrationRequest = migrationRequest('gsend', 'hostA', 'hostB', { mode: 'post-copy', maxDowntimeMs: 0 });
 
 test('the switcher reads its words whole when the channel cuts them between chunks', async () => {
   const ctx = context(chunkPool(['requ', 'ested\nswitc', 'hed', '\n']));

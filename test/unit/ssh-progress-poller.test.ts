@@ -3,28 +3,17 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import type { MigrationProgress, MigrationRequest } from '../../src/drivers/driver.ts';
+import type { MigrationProgress } from '../../src/drivers/driver.ts';
 import { ProgressPoller } from '../../src/drivers/ssh/progress-poller.ts';
 import { defaultSshMigrationSettings, type MigrationEnds, type SshMigrationContext } from '../../src/drivers/ssh/ssh-migration-context.ts';
 import type { SshPool } from '../../src/drivers/ssh/ssh-pool.ts';
+import { migrationRequest } from '../helpers/migration-request.ts';
 
 const duringPrecopy = readFileSync(new URL('../fixtures/virsh/domjobinfo-rawstats-during-precopy.txt', import.meta.url), 'utf8');
 const totalBytes = 269230080;
 const remainingBytes = 150581248;
 
-const request: MigrationRequest = {
-  vm: 'grecv',
-  from: 'hostA',
-  to: 'hostB',
-  mode: 'pre-copy',
-  bandwidthMbps: 0,
-  maxDowntimeMs: 300,
-  autoConverge: false,
-  postcopySwitch: 'immediate',
-  persistent: false,
-  undefineSource: false,
-  attempt: 1,
-};
+const request = migrationRequest('grecv', 'hostA', 'hostB');
 
 function poller(): { poller: ProgressPoller; seen: MigrationProgress[]; argvs: string[][] } {
   const seen: MigrationProgress[] = [];

@@ -13,11 +13,13 @@ export async function finalStats(
   ends: MigrationEnds,
   request: MigrationRequest,
   switched: boolean,
-  eventText: () => string,
+  /** The source's events so far; undefined when no monitor ran (then only virsh is asked). */
+  eventText: (() => string) | undefined,
 ): Promise<MigrationJobStats | undefined> {
   const { pool, clock } = ctx;
   const { source, destination } = ends;
   const fromEvent = async (waitMs: number): Promise<MigrationJobStats | undefined> => {
+    if (!eventText) return undefined;
     const deadline = clock.nowMs() + waitMs;
     for (;;) {
       const event = parseJobCompletedEvents(eventText()).filter((e) => e.domain === request.vm).at(-1);

@@ -37,15 +37,17 @@ export interface MigrationEnding {
   startedMs: number;
   finishedMs: number;
   eventText: () => string;
+  /** Whether a monitor collected the source's events (a pre-copy runs without one). */
+  eventsWatched: boolean;
   signal: AbortSignal;
 }
 
 /** The outcome of a migration whose virsh migrate has returned, or the error saying where the VM is. */
 export async function concludeMigration(ctx: SshMigrationContext, ends: MigrationEnds, ending: MigrationEnding): Promise<MigrationOutcome> {
-  const { request, resume, machine, migrated, startedMs, finishedMs, eventText, signal } = ending;
+  const { request, resume, machine, migrated, startedMs, finishedMs, eventText, eventsWatched, signal } = ending;
   const { vm, source, destination, tag } = ends;
   const switched = (): boolean => machine.switchedAtMs !== undefined;
-  const stats = (): Promise<MigrationJobStats | undefined> => finalStats(ctx, ends, request, switched(), eventText);
+  const stats = (): Promise<MigrationJobStats | undefined> => finalStats(ctx, ends, request, switched(), eventsWatched ? eventText : undefined);
   if (machine.switchAccepted && !switched() && postcopySwitchEvent(eventText(), vm) === undefined) {
     ctx.log(`${tag}: no post-copy switch event: the migration ended before the requested switch took effect`);
   }

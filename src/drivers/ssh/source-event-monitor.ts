@@ -10,6 +10,8 @@ import { postcopySwitchEvent } from './virsh-parse.ts';
 const openWaitMs = 2000;
 
 export interface SourceEventMonitor {
+  /** False for a migration that runs without one (no event will ever come). */
+  watched: boolean;
   /** Every whole line the monitor printed so far, each ending in "\n". */
   text(): string;
   /** Ends the monitor on the host (its input closes) and waits for its channel. */
@@ -53,6 +55,7 @@ export async function startSourceEventMonitor(
     });
   if (options.waitForOpen) await Promise.race([open, clock.sleep(openWaitMs)]);
   return {
+    watched: true,
     text: () => text,
     stop: async () => {
       stopInput.abort();
@@ -60,3 +63,10 @@ export async function startSourceEventMonitor(
     },
   };
 }
+
+/**
+ * A pre-copy runs without a monitor: nothing of it needs an event (its final statistics are read
+ * on the destination), and starting `virsh event` beside `virsh migrate` took ~0.3 s from the
+ * migration on the lab (the two start together on the source's CPU).
+ */
+export const unwatchedSourceEvents: SourceEventMonitor = { watched: false, text: () => '', stop: async () => {} };

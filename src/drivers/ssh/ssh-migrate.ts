@@ -10,7 +10,7 @@ import { MigrationStateMachine } from './migration-state.ts';
 import { startPostcopySwitcher, type PostcopySwitcher } from './postcopy-switcher.ts';
 import { switchLoopWords, type SwitchLoopWord } from './postcopy-switch-words.ts';
 import { ProgressPoller } from './progress-poller.ts';
-import { startSourceEventMonitor } from './source-event-monitor.ts';
+import { startSourceEventMonitor, unwatchedSourceEvents } from './source-event-monitor.ts';
 import { migrationEnds, type SshMigrationContext } from './ssh-migration-context.ts';
 import { startVirshMigrate } from './virsh-migrate-run.ts';
 import { isOnDestination } from './vm-whereabouts.ts';
@@ -52,8 +52,9 @@ export async function migrateOverSsh(
     machine.fire('switched');
     log(`${tag}: switched to post-copy after ${machine.switchedAtMs! - startedMs} ms (${how})`);
   };
-  // Only a post-copy needs its events from the first moment: the switch is one of them.
-  const events = await startSourceEventMonitor(ctx, ends, () => markSwitched('lifecycle event'), { waitForOpen: request.mode === 'post-copy' || resume });
+  // Only a post-copy needs the source's events, from the first moment: the switch is one of them.
+  const postcopy = request.mode === 'post-copy' || resume;
+  const events = postcopy ? await startSourceEventMonitor(ctx, ends, () => markSwitched('lifecycle event'), { waitForOpen: true }) : unwatchedSourceEvents;
 
   startedMs = clock.nowMs();
   machine.fire(resume ? 'resume-started' : 'migrate-started');
@@ -117,6 +118,7 @@ export async function migrateOverSsh(
       startedMs,
       finishedMs,
       eventText: () => events.text(),
+      eventsWatched: events.watched,
       signal,
     });
     // Ending the watchers on the source is part of what the migration costs.

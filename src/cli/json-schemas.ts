@@ -1,11 +1,11 @@
 // The JSON tsmig reads back (run report, saved plan, journal lines) is checked against the same
 // schemas/ it publishes for what it writes: a hand-edited or foreign file is refused with what is
 // wrong (exit 4), never half-read into a crash.
-import { createRequire } from 'node:module';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import journalSchema from '../../schemas/journal.schema.json' with { type: 'json' };
 import planSchema from '../../schemas/plan.schema.json' with { type: 'json' };
 import runReportSchema from '../../schemas/run-report.schema.json' with { type: 'json' };
+import { newAjv } from '../playbook/ajv-options.ts';
 
 let ajv: Ajv | undefined;
 const validators = new Map<string, ValidateFunction>();
@@ -15,10 +15,9 @@ export function schemaValidator(ref: string): ValidateFunction {
   let validate = validators.get(ref);
   if (!validate) {
     if (!ajv) {
-      // Loaded on first use: plan and run import this module but read JSON back only with --compare,
-      // a journal or a saved plan, and loading ajv is a large part of a start.
-      const { Ajv: AjvClass } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
-      ajv = new AjvClass({ allErrors: true, strict: true, allowUnionTypes: true });
+      // On first use: plan and run import this module but read JSON back only with --compare, a
+      // journal or a saved plan.
+      ajv = newAjv();
       for (const schema of [planSchema, runReportSchema, journalSchema]) ajv.addSchema(schema);
     }
     validate = ajv.getSchema(ref);

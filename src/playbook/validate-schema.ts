@@ -1,8 +1,7 @@
 // Checks data against a JSON Schema and turns ajv's findings into FILE:LINE:COL problems.
-import { createRequire } from 'node:module';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { PlaybookError, type SourcePosition } from '../errors.ts';
-import { AJV_OPTIONS } from './ajv-options.ts';
+import { newAjv } from './ajv-options.ts';
 import { inventorySchema, NAME_PATTERN, playbookSchema } from './playbook-schema.ts';
 import { escapePointer, type SourceMap } from './source-map.ts';
 import { validateInventory, validatePlaybook } from './generated/schema-validators.js';
@@ -16,11 +15,7 @@ const compiled = new WeakMap<object, ValidateFunction>([
 let ajv: Ajv | undefined;
 
 function compile(schema: object): ValidateFunction {
-  if (!ajv) {
-    // Loaded only here, synchronously: an ES import of ajv would load it at every start.
-    const { Ajv: AjvClass } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
-    ajv = new AjvClass(AJV_OPTIONS);
-  }
+  ajv ??= newAjv();
   return ajv.compile(schema);
 }
 

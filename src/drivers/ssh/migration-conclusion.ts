@@ -6,6 +6,7 @@ import { MigrationFailedError } from '../../errors.ts';
 import type { MigrationEnds, SshMigrationContext } from './ssh-migration-context.ts';
 import type { ExecResult } from './ssh-pool.ts';
 import type { MigrationStateMachine } from './migration-state.ts';
+import type { SourceEventMonitor } from './source-event-monitor.ts';
 import { reasonText } from './abort-policy.ts';
 import { finalStats } from './final-stats.ts';
 import { postcopyResumeHint } from './postcopy-resume-hint.ts';
@@ -36,19 +37,18 @@ export interface MigrationEnding {
   migrateStderr: string;
   startedMs: number;
   finishedMs: number;
-  eventText: () => string;
-  /** Whether a monitor collected the source's events (a pre-copy runs without one). */
-  eventsWatched: boolean;
+  /** The source's events (a pre-copy runs without a monitor: `watched` false, no text). */
+  events: Pick<SourceEventMonitor, 'watched' | 'text'>;
   signal: AbortSignal;
 }
 
 /** The outcome of a migration whose virsh migrate has returned, or the error saying where the VM is. */
 export async function concludeMigration(ctx: SshMigrationContext, ends: MigrationEnds, ending: MigrationEnding): Promise<MigrationOutcome> {
-  const { request, resume, machine, migrated, startedMs, finishedMs, eventText, eventsWatched, signal } = ending;
+  const { request, resume, machine, migrated, startedMs, finishedMs, events, signal } = ending;
   const { vm, source, destination, tag } = ends;
   const switched = (): boolean => machine.switchedAtMs !== undefined;
-  const stats = (): Promise<MigrationJobStats | undefined> => finalStats(ctx, ends, request, switched(), eventsWatched ? eventText : undefined);
-  if (machine.switchAccepted && !switched() && postcopySwitchEvent(eventText(), vm) === undefined) {
+  const stats = (): Promise<MigrationJobStats | undefined> => finalStats(ctx, ends, request, switched(), events.watched ? () => events.text() : undefined);
+  if (machine.switchAccepted && !switched() && postcopySwitchEvent(events.text(), vm) === undefined) {
     ctx.log(`${tag}: no post-copy switch event: the migration ended before the requested switch took effect`);
   }
   const virshError = virshMigrateError(migrated, ending.migrateStderr);

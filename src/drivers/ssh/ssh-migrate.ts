@@ -117,8 +117,7 @@ export async function migrateOverSsh(
       migrateStderr: migrateRun.stderr(),
       startedMs,
       finishedMs,
-      eventText: () => events.text(),
-      eventsWatched: events.watched,
+      events,
       signal,
     });
     // Ending the watchers on the source is part of what the migration costs.

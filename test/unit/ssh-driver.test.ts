@@ -36,6 +36,14 @@ test('connect and list: name, memory, vCPUs and state from list --all + dominfo'
   await d.close();
 });
 
+test('a domain that leaves between list and dominfo (a migration ending) is absent, not an error', async () => {
+  const d = driver();
+  await d.connect(['hostA']);
+  lab.domainsLeaving('hostA');
+  assert.deepEqual(await d.listVms('hostA'), []);
+  await d.close();
+});
+
 test('connect fails fast naming the unreachable host', async () => {
   const d = createSshDriver([inventoryHost('hostA'), inventoryHost('hostC', { port: 1, connectTimeoutMs: 1000 })]);
   await assert.rejects(d.connect(['hostA', 'hostC']), (e: unknown) => e instanceof HostUnreachableError && e.host === 'hostC' && e.exitCode === 4);

@@ -35,6 +35,8 @@ export interface FakeLab {
   leaveUnanswered(host: 'hostA' | 'hostB'): void;
   /** Post-copy migrations to this host stop moving after the switch (packets silently dropped). */
   stallPostcopyTo(host: 'hostA' | 'hostB', stalled: boolean): void;
+  /** Every domain on this host leaves between `virsh list` and `dominfo`, as at a migration's end. */
+  domainsLeaving(host: 'hostA' | 'hostB'): void;
   readDomain(host: string, name: string): FakeDomain | undefined;
   close(): Promise<void>;
 }
@@ -99,6 +101,7 @@ export async function startFakeLab(requestedMigrateMs = 1200): Promise<FakeLab> 
     leaveUnanswered: (host) => hosts.setFlag(host, 'unanswered'),
     finishBeforeResume: (host) => hosts.setFlag(host, 'finish-before-resume'),
     stallPostcopyTo: (host, stalled) => hosts.setFlag(host, 'stall', stalled),
+    domainsLeaving: (host) => hosts.setFlag(host, 'leaving'),
     readDomain: (host, name) => hosts.readDomain(host, name),
     close: async () => {
       await Promise.all(Object.values(servers).map((s) => s.close()));

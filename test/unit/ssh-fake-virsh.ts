@@ -55,7 +55,11 @@ interface FakeJob {
   maxDowntimeMs?: number;
 }
 
-export type HostFlag = 'down' | 'crash-on-arrival' | 'finish-before-resume' | 'stall' | 'unanswered';
+/**
+ * 'leaving': every domain leaves right after `virsh list` shows it, and `dominfo` answers as
+ * libvirt 11 did on the lab when a migration ended between the two calls.
+ */
+export type HostFlag = 'down' | 'crash-on-arrival' | 'finish-before-resume' | 'stall' | 'unanswered' | 'leaving';
 
 interface FakeHostState {
   domains: Map<string, string>;
@@ -187,6 +191,7 @@ export class FakeVirshHosts {
       }
       case 'dominfo': {
         const d = domain(positional[0]);
+        if (here.flags.has('leaving')) die(`Domain not found: no domain with matching uuid 'e610620b-02b8-479b-8c6f-9adfb3035e22' (${d.name})`);
         io.stdout(
           `Id:             1\nName:           ${d.name}\nUUID:           e610620b-02b8-479b-8c6f-9adfb3035e22\nOS Type:        hvm\n` +
             `State:          ${d.state}\nCPU(s):         ${d.vcpus}\nCPU time:       11.0s\nMax memory:     ${d.memoryKib} KiB\n` +

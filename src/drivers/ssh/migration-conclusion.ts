@@ -12,7 +12,7 @@ import { finalStats } from './final-stats.ts';
 import { postcopyResumeHint } from './postcopy-resume-hint.ts';
 import { qemuLogEvents, qemuLogPath, qemuLogTailArgv } from './qemu-log.ts';
 import { virshListAll } from './virsh-argv.ts';
-import { parseListAll, postcopySwitchEvent, virshErrorLines, type MigrationJobStats } from './virsh-parse.ts';
+import { isDomainGoneError, parseListAll, postcopySwitchEvent, virshErrorLines, type MigrationJobStats } from './virsh-parse.ts';
 import { isOnDestination, isOnNeither, locateVm, type HostListing } from './vm-whereabouts.ts';
 
 /** `virsh list --all` on the source and the destination at once; undefined for a host that did not answer. */
@@ -63,7 +63,7 @@ export async function concludeMigration(ctx: SshMigrationContext, ends: Migratio
   // A paused post-copy can finish by itself between the check before a resume and the resume
   // (seen on the lab): the source domain is gone then, and the VM runs on the destination.
   const finishedBeforeResume = resume && vmOn === 'destination';
-  if (migrated.exitCode !== 0 && /failed to get domain/.test(virshError) && !finishedBeforeResume) {
+  if (migrated.exitCode !== 0 && isDomainGoneError(virshError) && !finishedBeforeResume) {
     // Not on the source to begin with: nothing was migrated, and trying again will not help.
     throw new MigrationFailedError(vm, `not on ${source.name} (${virshError}); ${describeWhere(vmOn, source.name, destination.name)}`, vmOn, false);
   }

@@ -11,7 +11,7 @@ import { RemoteCommandError, SshPool } from './ssh-pool.ts';
 import { commandLine } from './shell-quote.ts';
 import { postcopyResumeHint } from './postcopy-resume-hint.ts';
 import { virshDominfo, virshDomstatsInterfaces, virshListAll } from './virsh-argv.ts';
-import { parseDominfo, parseListAll } from './virsh-parse.ts';
+import { isDomainGoneError, parseDominfo, parseListAll } from './virsh-parse.ts';
 
 export interface SshDriverOptions {
   pool?: SshPool;
@@ -48,8 +48,8 @@ export function createSshDriver(hosts: InventoryHost[], log: (line: string) => v
             const info = parseDominfo(await pool.run(host, virshDominfo(uri, domain.name)));
             return { name: domain.name, memoryMib: info.maxMemoryKib / 1024, vcpus: info.vcpus, state: vmState(info.state) };
           } catch (error) {
-            // A transient domain that left between the two calls is simply not there any more.
-            if (error instanceof RemoteCommandError && /failed to get domain/.test(error.stderr)) return undefined;
+            // A transient domain that left between the two calls (a migration ended) is not there any more.
+            if (error instanceof RemoteCommandError && isDomainGoneError(error.stderr)) return undefined;
             throw error;
           }
         }),

@@ -350,6 +350,16 @@ export function parseMigrateProgressPercents(text: string): number[] {
   return [...text.matchAll(/Migration: \[\s*(\d+) %\]/g)].map((m) => Number(m[1]));
 }
 
+/**
+ * Whether virsh failed because the domain is not (any more) on that host. virsh says "failed to
+ * get domain 'NAME'" when the name lookup fails; libvirt says "Domain not found: no domain with
+ * matching uuid …" when the domain leaves after the lookup, between it and the call (seen on the
+ * lab with libvirt 11 while a migration ended).
+ */
+export function isDomainGoneError(stderr: string): boolean {
+  return /failed to get domain|Domain not found/.test(stderr);
+}
+
 /** The `error: …` lines virsh printed (its failure reasons), joined. */
 export function virshErrorLines(text: string): string {
   // `migrate --verbose` ends its progress without a newline: "Migration: [  8 %]error: …".

@@ -58,7 +58,8 @@ test('one sampler per host for the whole window: guest-view rates by VM, NIC cou
   const readings = await d.sampleCounters('hostA', { durationMs: 2000, intervalMs: 500 });
   const tookMs = Date.now() - startedMs;
   await d.close();
-  const sent = servers.hostA!.commands.slice(before);
+  // The host's event stream (opened at connect, for migrations) is not part of the sampling.
+  const sent = servers.hostA!.commands.slice(before).filter((c) => !c.includes(' event --all '));
   assert.equal(sent.length, 1, `one exec for the window, got: ${sent.join(' | ')}`);
   assert.match(sent[0]!, /^sh -c /);
   assert.equal(readings.length, 5);
@@ -103,19 +104,25 @@ test('sampling a host whose libvirtd is down fails naming the host', async () =>
   await d.close();
 });
 
-test('pre-copy: virsh migrate on the source with the constraints, progress, final stats from the destination', async () => {
+test('pre-copy: virsh migrate on the source with the constraints, progress, its end and final stats from the hosts\' event streams', async () => {
   const log: string[] = [];
   const d = driver(log);
   await d.connect(['hostA', 'hostB']);
   const progress: MigrationProgress[] = [];
+  const sentBefore = { hostA: servers.hostA!.commands.length, hostB: servers.hostB!.commands.length };
   const outcome = await d.migrate(request({ bandwidthMbps: 64, maxDowntimeMs: 300, autoConverge: true }), (p) => progress.push(p), new AbortController().signal);
+  const sentUntilOutcome = [...servers.hostA!.commands.slice(sentBefore.hostA), ...servers.hostB!.commands.slice(sentBefore.hostB)].join('\n');
   const hostA = await d.listVms('hostA');
   const hostB = await d.listVms('hostB');
   await d.close();
   assert.equal(outcome.vm, 'gsend');
   assert.equal(outcome.mode, 'pre-copy');
   assert.equal(outcome.switchedAtMs, undefined);
-  assert.equal(outcome.downtimeMs, 172, 'from the destination --completed stats');
+  assert.equal(outcome.downtimeMs, 172, 'from the source job-completed event');
+  // Each host's event stream opened at connect; the outcome needed no virsh call after the migration.
+  assert.ok([...servers.hostA!.commands, ...servers.hostB!.commands].filter((c) => c.endsWith('virsh -c qemu:///system event --all --loop --timestamp')).length >= 2);
+  assert.doesNotMatch(sentUntilOutcome, / list --all| --completed/);
+  assert.ok(log.some((l) => /phases: .*postchecks 0\.\d\d\d s/.test(l)), log.join('\n'));
   assert.equal(outcome.transferredBytes, (196608 * 1024) / 2);
   const tookMs = outcome.finishedMs - outcome.startedMs;
   assert.ok(tookMs >= migrateMs && tookMs < migrateMs + 15_000, `took ${tookMs} ms`);

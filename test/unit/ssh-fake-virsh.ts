@@ -292,6 +292,7 @@ export class FakeVirshHosts {
         if (resume && there.flags.has('stall')) die('Requested operation is not valid: QEMU reports migration is still running');
         const startedMs = Date.now();
         putJob(name, { startedMs, postcopy, args: rest, switched: resume });
+        if (!resume) there.events += `${stamp()}: event 'lifecycle' for domain '${name}': Started Migrated\n`;
         if (resume) putDomain(to, { ...getDomain(to, name)!, postcopyFailed: false });
         let switched = resume;
         let switchedAt = resume ? startedMs : 0;
@@ -361,6 +362,9 @@ export class FakeVirshHosts {
           );
         } else {
           putDomain(to, copy(arrived));
+          // As libvirt 11 printed them on the lab (test/lab/README.md): the destination resumes the
+          // VM, then the source stops its copy and reports the job completed.
+          if (!switched) there.events += `${stamp()}: event 'lifecycle' for domain '${name}': Resumed Migrated\n`;
         }
         here.jobs.delete(name);
         if (d.persistent) putDomain(host, { ...d, state: 'shut off', postcopyFailed: false, completed: stats(5) });
@@ -370,6 +374,7 @@ export class FakeVirshHosts {
           .filter(Boolean)
           .map((l) => `\t${l}\n`)
           .join('');
+        here.events += `${stamp()}: event 'lifecycle' for domain '${name}': Stopped Migrated\n`;
         here.events += `${stamp()}: event 'job-completed' for domain '${name}':\n${indented}`;
         io.stderr('\rMigration: [ 31 %]\rMigration: [100 %]\n');
         break;
@@ -398,14 +403,14 @@ export class FakeVirshHosts {
         break;
       }
       case 'event': {
-        // Runs until killed, printing this domain's events as they are logged.
-        const name = rest[rest.indexOf('--domain') + 1];
+        // Runs until killed, printing this domain's events (or every domain's) as they are logged.
+        const name = rest.includes('--domain') ? rest[rest.indexOf('--domain') + 1] : undefined;
         let seen = here.events.length;
         for (;;) {
           await sleep(50);
           const fresh = here.events.slice(seen);
           seen = here.events.length;
-          for (const block of fresh.split(/(?=^\d{4}-)/m)) if (block.includes(`for domain '${name}'`)) io.stdout(block);
+          for (const block of fresh.split(/(?=^\d{4}-)/m)) if (name === undefined ? block !== '' : block.includes(`for domain '${name}'`)) io.stdout(block);
         }
       }
       default:

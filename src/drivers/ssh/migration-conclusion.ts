@@ -8,6 +8,7 @@ import type { ExecResult } from './ssh-pool.ts';
 import type { MigrationStateMachine } from './migration-state.ts';
 import type { SourceEventMonitor } from './source-event-monitor.ts';
 import { reasonText } from './abort-policy.ts';
+import { confirmPrecopyByEvents, type MigrationEventMarks } from './event-confirmation.ts';
 import { finalStats } from './final-stats.ts';
 import { postcopyResumeHint } from './postcopy-resume-hint.ts';
 import { qemuLogEvents, qemuLogPath, qemuLogTailArgv } from './qemu-log.ts';
@@ -39,6 +40,8 @@ export interface MigrationEnding {
   finishedMs: number;
   /** The source's events (a pre-copy runs without a monitor: `watched` false, no text). */
   events: Pick<SourceEventMonitor, 'watched' | 'text'>;
+  /** Where this migration's events begin in the hosts' event streams (a pre-copy, when kept). */
+  eventMarks?: MigrationEventMarks;
   signal: AbortSignal;
 }
 
@@ -53,6 +56,11 @@ export async function concludeMigration(ctx: SshMigrationContext, ends: Migratio
   }
   const virshError = virshMigrateError(migrated, ending.migrateStderr);
 
+  if (migrated.exitCode === 0 && ending.eventMarks) {
+    const confirmedStats = await confirmPrecopyByEvents(ctx, ends, ending.eventMarks);
+    if (confirmedStats) return outcome(request, startedMs, finishedMs, confirmedStats, machine.switchedAtMs);
+    ctx.log(`${tag}: the hosts' events did not confirm the move within ${ctx.settings.eventConfirmWaitMs} ms: asking both hosts`);
+  }
   if (migrated.exitCode === 0) {
     // Both reads at once: the check of where the VM is, and the final statistics.
     const [[src, dst], finalStatistics] = await Promise.all([waitForDestination(ctx, ends), stats()]);

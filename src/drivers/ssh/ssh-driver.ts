@@ -8,6 +8,7 @@ import { CounterSamplerStream, readingsFromTicks, type SamplerTick } from './cou
 import { counterSamplerArgv, readingsInWindow } from './counter-sampler-script.ts';
 import { defaultSshMigrationSettings, migrateOverSsh, type SshMigrationSettings } from './ssh-migrate.ts';
 import { RemoteCommandError, SshPool } from './ssh-pool.ts';
+import { HostEventStreams } from './host-event-streams.ts';
 import { commandLine } from './shell-quote.ts';
 import { postcopyResumeHint } from './postcopy-resume-hint.ts';
 import { virshDominfo, virshDomstatsInterfaces, virshListAll } from './virsh-argv.ts';
@@ -27,7 +28,8 @@ function vmState(state: string): VmInfo['state'] {
 export function createSshDriver(hosts: InventoryHost[], log: (line: string) => void = () => {}, options: SshDriverOptions = {}): Driver {
   const pool = options.pool ?? new SshPool(hosts, log);
   const clock = wallClock;
-  const migration = { pool, clock, log, settings: { ...defaultSshMigrationSettings, ...options.migration } };
+  const hostEvents = new HostEventStreams(pool, log);
+  const migration = { pool, clock, log, settings: { ...defaultSshMigrationSettings, ...options.migration }, hostEvents };
   const samplerGraceMs = options.samplerGraceMs ?? 30_000;
 
   return {
@@ -37,6 +39,8 @@ export function createSshDriver(hosts: InventoryHost[], log: (line: string) => v
     async connect(names: string[]): Promise<void> {
       // In parallel; the first failure (naming its host) rejects at once.
       await Promise.all(names.map((name) => pool.connect(name)));
+      // Opened now, so that they are open long before the first migration ends.
+      for (const name of names) hostEvents.open(name);
     },
 
     async listVms(host: string): Promise<VmInfo[]> {
@@ -124,6 +128,9 @@ export function createSshDriver(hosts: InventoryHost[], log: (line: string) => v
       return `virsh list --all on ${hosts.join(' and ')}`;
     },
 
-    close: () => pool.close(),
+    close: async () => {
+      await hostEvents.close();
+      await pool.close();
+    },
   };
 }

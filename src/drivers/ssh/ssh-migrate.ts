@@ -56,6 +56,8 @@ export async function migrateOverSsh(
   const postcopy = request.mode === 'post-copy' || resume;
   const events = postcopy ? await startSourceEventMonitor(ctx, ends, () => markSwitched('lifecycle event'), { waitForOpen: true }) : unwatchedSourceEvents;
 
+  // A pre-copy's end is confirmed from the hosts' event streams, read from here on.
+  const eventMarks = !postcopy && ctx.hostEvents ? { source: ctx.hostEvents.mark(source.name), destination: ctx.hostEvents.mark(destination.name) } : undefined;
   startedMs = clock.nowMs();
   machine.fire(resume ? 'resume-started' : 'migrate-started');
   const poller = new ProgressPoller(ctx, ends, request, onProgress);
@@ -118,6 +120,7 @@ export async function migrateOverSsh(
       startedMs,
       finishedMs,
       events,
+      ...(eventMarks ? { eventMarks } : {}),
       signal,
     });
     // Ending the watchers on the source is part of what the migration costs.

@@ -3,6 +3,7 @@
 import type { Clock, MigrationRequest } from '../driver.ts';
 import type { InventoryHost } from '../../playbook/types.ts';
 import type { SshPool } from './ssh-pool.ts';
+import type { HostEventStreams } from './host-event-streams.ts';
 import { migrationDestinationUri } from './virsh-argv.ts';
 
 export interface SshMigrationSettings {
@@ -20,6 +21,11 @@ export interface SshMigrationSettings {
   switchGiveUpMs: number;
   /** How long to wait for the job-completed event after `virsh migrate` returned. */
   finalEventWaitMs: number;
+  /**
+   * How long a pre-copy's confirming events (host-event-streams.ts) may take to arrive after
+   * `virsh migrate` returned before both hosts are asked with virsh instead.
+   */
+  eventConfirmWaitMs: number;
   /** How long the destination may take to show the domain running after `virsh migrate` returned. */
   verifyWaitMs: number;
   /**
@@ -35,6 +41,7 @@ export const defaultSshMigrationSettings: SshMigrationSettings = {
   switchRetryMs: 100,
   switchGiveUpMs: 60_000,
   finalEventWaitMs: 3000,
+  eventConfirmWaitMs: 500,
   verifyWaitMs: 5000,
   abortGraceMs: 40_000,
 };
@@ -44,6 +51,8 @@ export interface SshMigrationContext {
   clock: Clock;
   log: (line: string) => void;
   settings: SshMigrationSettings;
+  /** Each host's event stream, when the driver keeps them (without, every check asks virsh). */
+  hostEvents?: HostEventStreams;
 }
 
 /** The two hosts of one migration, with the URIs virsh needs and the tag its log lines carry. */

@@ -206,6 +206,11 @@ export function virshDomainEvents(uri: string, domain: string): string[] {
   return virsh(uri, 'event', '--domain', domainArg(domain), '--all', '--loop', '--timestamp');
 }
 
+/** Every event of every domain on the host, until killed: the host's event stream (host-event-streams.ts). */
+export function virshAllEvents(uri: string): string[] {
+  return virsh(uri, 'event', '--all', '--loop', '--timestamp');
+}
+
 /**
  * Wraps a long-running command so it ends when its stdin does: closing our side of the channel
  * (or losing the connection) then stops it on the host too, where a bare `virsh event --loop`

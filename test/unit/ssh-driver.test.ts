@@ -134,7 +134,11 @@ test('pre-copy: virsh migrate on the source with the constraints, progress, its 
   assert.deepEqual(hostB.map((v) => [v.name, v.state]), [['gsend', 'running']]);
   const arrived = readDomain('hostB', 'gsend')!;
   assert.deepEqual(arrived.migrateArgs, ['--live', '--verbose', '--bandwidth', '7', '--auto-converge', 'gsend', 'qemu+ssh://hostB/system']);
-  assert.equal(arrived.maxDowntimeMs, 300, 'migrate-setmaxdowntime on the running job');
+  assert.equal(arrived.maxDowntimeMs, 300, 'migrate-setmaxdowntime, kept by the job');
+  const sentSinceMigrate = servers.hostA!.commands.slice(sentBefore.hostA);
+  const setAt = sentSinceMigrate.findIndex((c) => c.includes('migrate-setmaxdowntime gsend 300'));
+  const firstPollAt = sentSinceMigrate.findIndex((c) => /domjobinfo gsend --rawstats$/.test(c));
+  assert.ok(setAt >= 0 && (firstPollAt < 0 || setAt < firstPollAt), `set as virsh migrate starts, before any poll: ${sentSinceMigrate.join(' | ')}`);
   const sentA = servers.hostA!.commands.join('\n');
   // Run as itself after printing its pid (to kill it if it ignores an abort).
   assert.match(sentA, /^sh -c 'echo "\$\$"; exec "\$@"' sh virsh -c qemu:\/\/\/system migrate --live --verbose --bandwidth 7 --auto-converge gsend qemu\+ssh:\/\/hostB\/system$/m);

@@ -291,7 +291,7 @@ export class FakeVirshHosts {
         if (resume && !d.postcopyFailed) die(`Requested operation is not valid: resuming failed post-copy migration requires post-copy migration to be running`);
         if (resume && there.flags.has('stall')) die('Requested operation is not valid: QEMU reports migration is still running');
         const startedMs = Date.now();
-        putJob(name, { startedMs, postcopy, args: rest, switched: resume });
+        putJob(name, { startedMs, postcopy, args: rest, switched: resume, ...(d.maxDowntimeMs !== undefined ? { maxDowntimeMs: d.maxDowntimeMs } : {}) });
         if (!resume) there.events += `${stamp()}: event 'lifecycle' for domain '${name}': Started Migrated\n`;
         if (resume) putDomain(to, { ...getDomain(to, name)!, postcopyFailed: false });
         let switched = resume;
@@ -384,7 +384,12 @@ export class FakeVirshHosts {
       case 'domjobabort':
       case 'migrate-setmaxdowntime': {
         const name = positional[0]!;
-        domain(name);
+        const d = domain(name);
+        if (command === 'migrate-setmaxdowntime' && !getJob(name)) {
+          // Outside a job, as libvirt 11 does: the next migration job takes it.
+          putDomain(host, { ...d, maxDowntimeMs: Number(positional[1]) });
+          break;
+        }
         const job = getJob(name) ?? die('Requested operation is not valid: no job is active on the domain');
         if (command === 'migrate-postcopy') {
           if (!job.postcopy) die('Requested operation is not valid: switching to post-copy requires migration to be started with VIR_MIGRATE_POSTCOPY flag');

@@ -1,6 +1,7 @@
 // Progress of the running job, from domjobinfo on the source, one poll at a time, and between
-// polls from virsh migrate's --verbose percentages; the first poll that finds the job running
-// also sets its max downtime (virsh migrate has no option for it, and the job must exist first).
+// polls from virsh migrate's --verbose percentages. The max downtime (virsh migrate has no option
+// for it) is set as virsh migrate starts: libvirt 11 takes it before the job exists and the job
+// keeps it (seen on the lab); where that fails, the first poll that finds the job sets it.
 import type { MigrationProgress, MigrationRequest } from '../driver.ts';
 import type { MigrationEnds, SshMigrationContext } from './ssh-migration-context.ts';
 import { virshDomjobinfo, virshMigrateSetMaxDowntime } from './virsh-argv.ts';
@@ -43,6 +44,24 @@ export class ProgressPoller {
     private readonly onProgress: (p: MigrationProgress) => void,
   ) {
     this.maxDowntimeSet = request.maxDowntimeMs <= 0;
+  }
+
+  /** Whether the max downtime is still to be set (then the first poll comes early, to set it). */
+  get maxDowntimePending(): boolean {
+    return !this.maxDowntimeSet;
+  }
+
+  /**
+   * Sets the max downtime now, beside virsh migrate starting: outside the job it holds for the job
+   * (libvirt restores the value it found when the job ends). A failure leaves it to the first poll.
+   */
+  async setMaxDowntime(): Promise<void> {
+    if (this.maxDowntimeSet) return;
+    const { pool, log } = this.ctx;
+    const { source, sourceUri, vm, tag } = this.ends;
+    const r = await pool.exec(source.name, virshMigrateSetMaxDowntime(sourceUri, vm, this.request.maxDowntimeMs)).catch((error: Error) => ({ exitCode: null, stderr: error.message }));
+    if (r.exitCode === 0) this.maxDowntimeSet = true;
+    else log(`${tag}: migrate-setmaxdowntime ${this.request.maxDowntimeMs} before the job: ${virshErrorLines(r.stderr) || r.stderr.trim() || `exit ${r.exitCode}`}; the first poll sets it`);
   }
 
   /**

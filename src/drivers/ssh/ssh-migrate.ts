@@ -63,6 +63,8 @@ export async function migrateOverSsh(
   const poller = new ProgressPoller(ctx, ends, request, onProgress);
   const switched = (): boolean => machine.switchedAtMs !== undefined;
   const migrateRun = startVirshMigrate(ctx, ends, request, resume, (percent) => poller.percent(percent, switched()));
+  // Beside virsh migrate, not after it: a migration that converges in its first second keeps it too.
+  const maxDowntimeSetting = resume ? Promise.resolve() : poller.setMaxDowntime();
   const onSwitchWord = (word: SwitchLoopWord): void => {
     if (word === switchLoopWords.gaveUp) {
       log(`${tag}: post-copy switch not accepted within ${settings.switchGiveUpMs} ms: pre-copy limit restored, it finishes as pre-copy`);
@@ -83,8 +85,11 @@ export async function migrateOverSsh(
   void migrateRun.result.then(onAbort, onAbort);
 
   try {
+    await Promise.race([maxDowntimeSetting, migrateRun.result]);
     for (let polls = 0; !migrateRun.ended(); polls++) {
-      await clock.sleep(polls === 0 ? Math.min(settings.firstPollMs, settings.progressPollMs) : settings.progressPollMs, wake.signal).catch(() => {});
+      // The first poll comes early only to set a max downtime that could not be set at the start.
+      const firstPollMs = poller.maxDowntimePending ? settings.firstPollMs : settings.progressPollMs;
+      await clock.sleep(polls === 0 ? Math.min(firstPollMs, settings.progressPollMs) : settings.progressPollMs, wake.signal).catch(() => {});
       if (migrateRun.ended()) break;
       if (signal.aborted) {
         // Settle the switch first: a switch that got through must not be followed by a cancel.

@@ -57,7 +57,7 @@ export interface CliRun {
   json: Record<string, unknown> & {
     measurements?: { vms: Array<{ vm: string; host: string; tx_mbps: number; rx_mbps: number; dirty_mib_per_s?: number }> };
     plan?: { migrations: Array<{ vm: string; from: string; to: string; mode: string; wave: number }> };
-    migrations?: Array<{ vm: string; mode: string; status: string; duration_s: number; bytes: number; downtime_ms: number; retries: number; vm_on: string | null }>;
+    migrations?: Array<{ vm: string; mode: string; status: string; duration_s: number; started_s: number; finished_s: number; bytes: number; downtime_ms: number; retries: number; vm_on: string | null }>;
   };
   stderr: string;
   wallMs: number;

@@ -8,6 +8,7 @@ import type { AttemptRecord, MigrationRecord } from './migration-record.ts';
 import type { EngineEvents } from './engine-events.ts';
 import { migrationRecord } from './migration-record.ts';
 import { migrationRequest } from './migration-request.ts';
+import { PostcopyProgressWatch, RECHECK_MS } from './postcopy-timeout.ts';
 
 export interface ExecutionContext {
   driver: Driver;
@@ -61,16 +62,27 @@ async function migrateWithRetries(m: PlannedMigration, ctx: ExecutionContext): P
     const onAbortRunning = (): void => abort.abort(ctx.abortRunning.reason);
     if (ctx.abortRunning.aborted) onAbortRunning();
     ctx.abortRunning.addEventListener('abort', onAbortRunning, { once: true });
-    clock.sleep(c.timeoutMs, timerStop.signal).then(
-      // A post-copy stalled after its switch (a lost link) is paused, then resumed below.
-      () => abort.abort(new MigrationAbortReason(`timed out after ${c.timeoutMs / 1000}s`, true)),
-      () => undefined,
-    );
+    const postcopy = new PostcopyProgressWatch();
+    const onTimeout = async (): Promise<void> => {
+      // A switched post-copy still moving, due to end within one more timeout, is left to finish
+      // (postcopy-timeout.ts); one stalled after its switch (a lost link) is paused, then resumed below.
+      const untilMs = startedMs + 2 * c.timeoutMs;
+      for (let warned = false; postcopy.mayFinish(clock.nowMs(), untilMs); warned = true) {
+        if (!warned) {
+          const leftS = Math.ceil(postcopy.remainingS(clock.nowMs()) ?? 0);
+          events.emit({ type: 'warning', message: `${m.vm}: past its timeout (${c.timeoutMs / 1000}s) in post-copy, still moving (~${leftS}s left): left to finish, as pausing it would stop the VM` });
+        }
+        await clock.sleep(RECHECK_MS, timerStop.signal);
+      }
+      abort.abort(new MigrationAbortReason(`timed out after ${c.timeoutMs / 1000}s`, true));
+    };
+    clock.sleep(c.timeoutMs, timerStop.signal).then(onTimeout).catch(() => undefined);
     try {
       const resuming = recoverUntilMs !== undefined && driver.resumePostcopy !== undefined;
       const outcome = await (resuming ? driver.resumePostcopy!.bind(driver) : driver.migrate.bind(driver))(
         request,
         (p) => {
+          postcopy.observe(p, clock.nowMs());
           progress.push({ at_s: relS(clock.nowMs()), transferred_bytes: p.transferredBytes, rate_mbps: round3(p.rateMbps) });
           events.emit({ type: 'migration-progress', vm: m.vm, progress: p });
         },

@@ -1,0 +1,70 @@
+// The timeout of a switched post-copy: left to finish while it moves and ends within one more
+// timeout; paused when stalled or too slow. The watch alone, then a whole run on the simulator.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { MigrationProgress } from '../../src/drivers/driver.ts';
+import { PostcopyProgressWatch, STALL_MS } from '../../src/executor/postcopy-timeout.ts';
+import { loadPlaybook } from '../../src/playbook/load-playbook.ts';
+import { runSim } from '../helpers/run-sim.ts';
+import { writeTemp } from '../helpers/temp-files.ts';
+
+const MiB = 1024 * 1024;
+const progress = (over: Partial<MigrationProgress>): MigrationProgress => ({
+  vm: 'vm1',
+  phase: 'post-copy',
+  memoryTotalBytes: 1024 * MiB,
+  memoryRemainingBytes: 100 * MiB,
+  transferredBytes: 924 * MiB,
+  rateMbps: 80, // 10 MB/s
+  iteration: 2,
+  ...over,
+});
+
+test('a moving post-copy that ends before the limit may finish; its remaining time is remaining bytes at its rate', () => {
+  const w = new PostcopyProgressWatch();
+  w.observe(progress({}), 0);
+  assert.ok(Math.abs(w.remainingS(1000)! - (100 * MiB) / 10e6) < 1e-9);
+  assert.equal(w.mayFinish(1000, 1000 + 11_000), true, '10.5 s left, 11 s allowed');
+  assert.equal(w.mayFinish(1000, 1000 + 10_000), false, '10.5 s left, 10 s allowed');
+});
+
+test('stalled (no progress for STALL_MS), still in pre-copy, or at rate 0: not left to finish', () => {
+  const w = new PostcopyProgressWatch();
+  w.observe(progress({}), 0);
+  w.observe(progress({}), STALL_MS); // the same figures again: no advance
+  assert.equal(w.mayFinish(STALL_MS + 1, Infinity), false);
+  w.observe(progress({ memoryRemainingBytes: 99 * MiB }), STALL_MS + 2);
+  assert.equal(w.mayFinish(STALL_MS + 3, Infinity), true, 'moving again');
+  const pre = new PostcopyProgressWatch();
+  pre.observe(progress({ phase: 'pre-copy' }), 0);
+  assert.equal(pre.mayFinish(1, Infinity), false);
+  const still = new PostcopyProgressWatch();
+  still.observe(progress({ rateMbps: 0 }), 0);
+  assert.equal(still.mayFinish(1, Infinity), false);
+  assert.equal(new PostcopyProgressWatch().mayFinish(0, Infinity), false, 'no progress seen');
+});
+
+test('sim: a post-copy still moving at its timeout and due within one more is left to finish: changed, never paused', async () => {
+  // ~4 GiB at 1 Gbit/s: about 35 s of post-copy against a 25 s timeout.
+  const yaml = `name: long post-copy
+inventory:
+  driver: sim
+  hosts:
+    hostA:
+      vms:
+        vm1: { memory_mib: 4096, tx_mbps: 10, rx_mbps: 10 }
+    hostB: {}
+sampling: { duration: 2s, interval: 1s }
+migrations: [{ from: hostA, to: hostB, vms: all, mode: post-copy }]
+constraints: { timeout: 25s, retries: 0, retry_delay: 5s }
+`;
+  const { report, events } = await runSim(loadPlaybook(writeTemp(yaml)));
+  const warnings = events.flatMap((e) => (e.type === 'warning' ? [e.message] : []));
+  const [m] = report.migrations;
+  assert.ok(m);
+  assert.equal(m.status, 'changed', JSON.stringify(m));
+  assert.equal(m.attempts.length, 1, 'one attempt: not paused and resumed');
+  assert.ok((m.duration_s ?? 0) > 25, `it outlasted its timeout: ${m.duration_s}s`);
+  assert.ok(warnings.some((w) => /vm1: past its timeout \(25s\) in post-copy, still moving/.test(w)), warnings.join('\n'));
+  assert.equal(report.exit_code, 0);
+});

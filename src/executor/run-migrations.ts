@@ -8,7 +8,7 @@ import type { AttemptRecord, MigrationRecord } from './migration-record.ts';
 import type { EngineEvents } from './engine-events.ts';
 import { migrationRecord } from './migration-record.ts';
 import { migrationRequest } from './migration-request.ts';
-import { PostcopyProgressWatch, RECHECK_MS } from './postcopy-timeout.ts';
+import { LEFT_TO_FINISH_TIMEOUTS, PostcopyProgressWatch, RECHECK_MS } from './postcopy-timeout.ts';
 
 export interface ExecutionContext {
   driver: Driver;
@@ -64,10 +64,10 @@ async function migrateWithRetries(m: PlannedMigration, ctx: ExecutionContext): P
     ctx.abortRunning.addEventListener('abort', onAbortRunning, { once: true });
     const postcopy = new PostcopyProgressWatch();
     const onTimeout = async (): Promise<void> => {
-      // A switched post-copy still moving, due to end within one more timeout, is left to finish
+      // A switched post-copy still moving, with at most one timeout to go, is left to finish
       // (postcopy-timeout.ts); one stalled after its switch (a lost link) is paused, then resumed below.
-      const untilMs = startedMs + 2 * c.timeoutMs;
-      for (let warned = false; postcopy.mayFinish(clock.nowMs(), untilMs); warned = true) {
+      const capMs = startedMs + LEFT_TO_FINISH_TIMEOUTS * c.timeoutMs;
+      for (let warned = false; clock.nowMs() < capMs && postcopy.mayFinish(clock.nowMs(), c.timeoutMs); warned = true) {
         if (!warned) {
           const leftS = Math.ceil(postcopy.remainingS(clock.nowMs()) ?? 0);
           events.emit({ type: 'warning', message: `${m.vm}: past its timeout (${c.timeoutMs / 1000}s) in post-copy, still moving (~${leftS}s left): left to finish, as pausing it would stop the VM` });

@@ -20,12 +20,23 @@ const progress = (over: Partial<MigrationProgress>): MigrationProgress => ({
   ...over,
 });
 
-test('a moving post-copy that ends before the limit may finish; its remaining time is remaining bytes at its rate', () => {
+test('a moving post-copy with at most the allowed time to go may finish; its remaining time is remaining bytes at its rate', () => {
   const w = new PostcopyProgressWatch();
   w.observe(progress({}), 0);
   assert.ok(Math.abs(w.remainingS(1000)! - (100 * MiB) / 10e6) < 1e-9);
-  assert.equal(w.mayFinish(1000, 1000 + 11_000), true, '10.5 s left, 11 s allowed');
-  assert.equal(w.mayFinish(1000, 1000 + 10_000), false, '10.5 s left, 10 s allowed');
+  assert.equal(w.mayFinish(1000, 11_000), true, '10.5 s left, 11 s allowed');
+  assert.equal(w.mayFinish(1000, 10_000), false, '10.5 s left, 10 s allowed');
+});
+
+test('the remaining time follows how fast the remaining memory falls, not the link rate (zero pages cost nothing)', () => {
+  // As on the lab: 187 MiB left, then 89 MiB 30 s later at a reported 15 Mbit/s.
+  const w = new PostcopyProgressWatch();
+  w.observe(progress({ memoryRemainingBytes: 187 * MiB, rateMbps: 15 }), 0);
+  w.observe(progress({ memoryRemainingBytes: 137 * MiB, rateMbps: 15 }), 15_000);
+  w.observe(progress({ memoryRemainingBytes: 89 * MiB, rateMbps: 15 }), 30_000);
+  // Over the last 20 s window (15 s → 30 s): 48 MiB in 15 s; 89 MiB left → ~27.8 s.
+  assert.ok(Math.abs(w.remainingS(30_000)! - (89 * 15) / 48) < 1e-9, String(w.remainingS(30_000)));
+  assert.equal(w.mayFinish(30_000, 40_000), true, 'at 15 Mbit/s it would take ~50 s');
 });
 
 test('stalled (no progress for STALL_MS), still in pre-copy, or at rate 0: not left to finish', () => {
@@ -44,7 +55,7 @@ test('stalled (no progress for STALL_MS), still in pre-copy, or at rate 0: not l
   assert.equal(new PostcopyProgressWatch().mayFinish(0, Infinity), false, 'no progress seen');
 });
 
-test('sim: a post-copy still moving at its timeout and due within one more is left to finish: changed, never paused', async () => {
+test('sim: a post-copy still moving at its timeout, with less than a timeout to go, is left to finish: changed, never paused', async () => {
   // ~4 GiB at 1 Gbit/s: about 35 s of post-copy against a 25 s timeout.
   const yaml = `name: long post-copy
 inventory:

@@ -106,6 +106,7 @@ async function runStages(options: WorkflowOptions, events: EngineEvents, base: R
     settled = resolved.alreadyInPlace.map((a) => migrationRecord({ vm: a.vm, from: a.from, to: a.host, mode: 'pre-copy', reason: `already running on ${a.host}` }, 'ok', a.host));
   }
   events.emit({ type: 'planned', plan: toRun });
+  warnPostcopiesBeyondTimeout(toRun, playbook.constraints.timeoutMs, events);
 
   let records: MigrationRecord[] = [];
   let placement: Record<string, string[]> = {};
@@ -201,6 +202,22 @@ async function listSettled(driver: Driver, hosts: string[], waitMs: number, even
       events.emit({ type: 'warning', message: `on two hosts at once, a migration in flight? ${which}; waiting up to ${waitMs / 1000}s for it to end` });
     }
     await driver.clock.sleep(SETTLE_POLL_MS, stop).catch(() => undefined);
+  }
+}
+
+/**
+ * A post-copy predicted to need more than its timeout is paused at the timeout unless it goes
+ * faster (postcopy-timeout.ts), and a paused post-copy stops the guest until it is resumed (on the
+ * lab, libvirt 11.3's resume crashed the destination's daemon): say so before anything moves.
+ */
+function warnPostcopiesBeyondTimeout(plan: Plan, timeoutMs: number, events: EngineEvents): void {
+  for (const m of plan.migrations) {
+    const predictedS = m.estimatedDurationS;
+    if (m.mode !== 'post-copy' || predictedS === undefined || predictedS * 1000 <= timeoutMs) continue;
+    events.emit({
+      type: 'warning',
+      message: `${m.vm}: its post-copy is predicted to take ${Math.round(predictedS)}s, beyond constraints.timeout (${timeoutMs / 1000}s): unless it goes faster it will be paused at its timeout, stopping the guest until resumed; raise constraints.timeout`,
+    });
   }
 }
 

@@ -79,3 +79,27 @@ constraints: { timeout: 25s, retries: 0, retry_delay: 5s }
   assert.ok(warnings.some((w) => /vm1: past its timeout \(25s\) in post-copy, still moving/.test(w)), warnings.join('\n'));
   assert.equal(report.exit_code, 0);
 });
+
+test('a post-copy predicted beyond its timeout is named before anything moves; one within it is not', async () => {
+  const playbook = (timeout: string): string => `name: predicted post-copy
+inventory:
+  driver: sim
+  hosts:
+    hostA:
+      vms:
+        vm1: { memory_mib: 4096, tx_mbps: 10, rx_mbps: 10 }
+    hostB: {}
+sampling: { duration: 2s, interval: 1s }
+migrations: [{ from: hostA, to: hostB, vms: all, mode: post-copy }]
+constraints: { timeout: ${timeout}, retries: 0 }
+`;
+  const warningsOf = async (timeout: string): Promise<Array<{ message: string; beforeMigrating: boolean }>> => {
+    const { events } = await runSim(loadPlaybook(writeTemp(playbook(timeout))), { check: true });
+    const firstStart = events.findIndex((e) => e.type === 'stage' && e.stage === 'migrate');
+    return events.flatMap((e, i) => (e.type === 'warning' ? [{ message: e.message, beforeMigrating: firstStart < 0 || i < firstStart }] : []));
+  };
+  const beyond = await warningsOf('25s');
+  const named = beyond.find((w) => /vm1: its post-copy is predicted to take \d+s, beyond constraints.timeout \(25s\)/.test(w.message));
+  assert.ok(named?.beforeMigrating, JSON.stringify(beyond));
+  assert.deepEqual((await warningsOf('10m')).filter((w) => w.message.includes('predicted to take')), []);
+});

@@ -20,6 +20,20 @@ const progress = (over: Partial<MigrationProgress>): MigrationProgress => ({
   ...over,
 });
 
+/** One 4 GiB VM moved hostA → hostB by post-copy on the simulator, with these constraints. */
+const postcopyPlaybook = (constraints: string): string => `name: post-copy and its timeout
+inventory:
+  driver: sim
+  hosts:
+    hostA:
+      vms:
+        vm1: { memory_mib: 4096, tx_mbps: 10, rx_mbps: 10 }
+    hostB: {}
+sampling: { duration: 2s, interval: 1s }
+migrations: [{ from: hostA, to: hostB, vms: all, mode: post-copy }]
+constraints: ${constraints}
+`;
+
 test('a moving post-copy with at most the allowed time to go may finish; its remaining time is remaining bytes at its rate', () => {
   const w = new PostcopyProgressWatch();
   w.observe(progress({}), 0);
@@ -57,18 +71,7 @@ test('stalled (no progress for STALL_MS), still in pre-copy, or at rate 0: not l
 
 test('sim: a post-copy still moving at its timeout, with less than a timeout to go, is left to finish: changed, never paused', async () => {
   // ~4 GiB at 1 Gbit/s: about 35 s of post-copy against a 25 s timeout.
-  const yaml = `name: long post-copy
-inventory:
-  driver: sim
-  hosts:
-    hostA:
-      vms:
-        vm1: { memory_mib: 4096, tx_mbps: 10, rx_mbps: 10 }
-    hostB: {}
-sampling: { duration: 2s, interval: 1s }
-migrations: [{ from: hostA, to: hostB, vms: all, mode: post-copy }]
-constraints: { timeout: 25s, retries: 0, retry_delay: 5s }
-`;
+  const yaml = postcopyPlaybook('{ timeout: 25s, retries: 0, retry_delay: 5s }');
   const { report, events } = await runSim(loadPlaybook(writeTemp(yaml)));
   const warnings = events.flatMap((e) => (e.type === 'warning' ? [e.message] : []));
   const [m] = report.migrations;
@@ -81,20 +84,8 @@ constraints: { timeout: 25s, retries: 0, retry_delay: 5s }
 });
 
 test('a post-copy predicted beyond its timeout is named before anything moves; one within it is not', async () => {
-  const playbook = (timeout: string): string => `name: predicted post-copy
-inventory:
-  driver: sim
-  hosts:
-    hostA:
-      vms:
-        vm1: { memory_mib: 4096, tx_mbps: 10, rx_mbps: 10 }
-    hostB: {}
-sampling: { duration: 2s, interval: 1s }
-migrations: [{ from: hostA, to: hostB, vms: all, mode: post-copy }]
-constraints: { timeout: ${timeout}, retries: 0 }
-`;
   const warningsOf = async (timeout: string): Promise<Array<{ message: string; beforeMigrating: boolean }>> => {
-    const { events } = await runSim(loadPlaybook(writeTemp(playbook(timeout))), { check: true });
+    const { events } = await runSim(loadPlaybook(writeTemp(postcopyPlaybook(`{ timeout: ${timeout}, retries: 0 }`))), { check: true });
     const firstStart = events.findIndex((e) => e.type === 'stage' && e.stage === 'migrate');
     return events.flatMap((e, i) => (e.type === 'warning' ? [{ message: e.message, beforeMigrating: firstStart < 0 || i < firstStart }] : []));
   };

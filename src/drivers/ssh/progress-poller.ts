@@ -57,11 +57,16 @@ export class ProgressPoller {
    */
   async setMaxDowntime(): Promise<void> {
     if (this.maxDowntimeSet) return;
-    const { pool, log } = this.ctx;
-    const { source, sourceUri, vm, tag } = this.ends;
-    const r = await pool.exec(source.name, virshMigrateSetMaxDowntime(sourceUri, vm, this.request.maxDowntimeMs)).catch((error: Error) => ({ exitCode: null, stderr: error.message }));
-    if (r.exitCode === 0) this.maxDowntimeSet = true;
-    else log(`${tag}: migrate-setmaxdowntime ${this.request.maxDowntimeMs} before the job: ${virshErrorLines(r.stderr) || r.stderr.trim() || `exit ${r.exitCode}`}; the first poll sets it`);
+    const failure = await this.sendMaxDowntime().catch((error: Error) => error.message);
+    if (failure === undefined) this.maxDowntimeSet = true;
+    else this.ctx.log(`${this.ends.tag}: migrate-setmaxdowntime ${this.request.maxDowntimeMs} before the job: ${failure}; the first poll sets it`);
+  }
+
+  /** `virsh migrate-setmaxdowntime` on the source; why it failed, or undefined. */
+  private async sendMaxDowntime(): Promise<string | undefined> {
+    const { source, sourceUri, vm } = this.ends;
+    const r = await this.ctx.pool.exec(source.name, virshMigrateSetMaxDowntime(sourceUri, vm, this.request.maxDowntimeMs));
+    return r.exitCode === 0 ? undefined : virshErrorLines(r.stderr) || r.stderr.trim() || `exit ${r.exitCode}`;
   }
 
   /**
@@ -79,8 +84,8 @@ export class ProgressPoller {
     this.pass(progressOf(vm, stats, switched()));
     if (!this.maxDowntimeSet) {
       this.maxDowntimeSet = true;
-      const r = await pool.exec(source.name, virshMigrateSetMaxDowntime(sourceUri, vm, this.request.maxDowntimeMs));
-      if (r.exitCode !== 0) log(`${tag}: migrate-setmaxdowntime ${this.request.maxDowntimeMs}: ${virshErrorLines(r.stderr) || `exit ${r.exitCode}`}`);
+      const failure = await this.sendMaxDowntime();
+      if (failure !== undefined) log(`${tag}: migrate-setmaxdowntime ${this.request.maxDowntimeMs}: ${failure}`);
     }
     return 'polled';
   }

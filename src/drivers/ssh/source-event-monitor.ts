@@ -65,8 +65,9 @@ export async function startSourceEventMonitor(
 }
 
 /**
- * A pre-copy runs without a monitor: nothing of it needs an event (its final statistics are read
- * on the destination), and starting `virsh event` beside `virsh migrate` took ~0.3 s from the
- * migration on the lab (the two start together on the source's CPU).
+ * A pre-copy runs without a monitor: its end and final statistics come from the host's event
+ * stream opened at connect (host-event-streams.ts), else from virsh on the destination, and
+ * starting `virsh event` beside `virsh migrate` took ~0.3 s from the migration on the lab (the two
+ * start together on the source's CPU).
  */
 export const unwatchedSourceEvents: SourceEventMonitor = { watched: false, text: () => '', stop: async () => {} };

@@ -2,9 +2,9 @@
 // and grecv move hostA → hostB with each strategy, several times, through the real CLI; guest
 // traffic is polled from domstats on both hosts throughout each run.
 import { execa } from 'execa';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Strategy } from '../../src/planner/types.ts';
 import type { RunReport } from '../../src/executor/run-report.ts';
@@ -18,6 +18,8 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
 const labDir = process.env.TSMIG_LAB_DIR ?? '/tmp/tsmig-lab';
 const labScript = join(repo, 'test/lab/lab.sh');
 export const LAB_PLAYBOOK = 'playbooks/paper-lab.yml';
+/** What `lab.sh shape RATE` sets besides the rate (its defaults; test/lab/lab.sh says why). */
+export const LAB_SHAPING = 'tbf on both ends of its veth pair, 16 KiB burst, 10 ms queue; tcp_notsent_lowat 16 KiB on each host';
 const STREAM_WAIT_MS = 60_000;
 const STREAM_STARTED_BYTES = 2 * 1024 * 1024;
 const CLI_TIMEOUT_MS = 15 * 60_000;
@@ -38,6 +40,8 @@ export interface LabOptions {
    */
   traffic: 'external' | 'internal';
   log: (line: string) => void;
+  /** The strategies to run, each once per repetition (default: all three). */
+  strategies?: readonly Strategy[];
   /** Called once the lab is up, before the first run (to read what it runs on). */
   onLabUp?: () => Promise<void>;
 }
@@ -91,7 +95,8 @@ export async function runLabExperiment(options: LabOptions): Promise<LabRun[]> {
   try {
     for (let repetition = 1; repetition <= options.repetitions; repetition++) {
       // Rotate the order so drift in machine load does not favour one strategy.
-      const order = STRATEGIES.map((_, i) => STRATEGIES[(i + repetition - 1) % STRATEGIES.length]!);
+      const strategies = options.strategies ?? STRATEGIES;
+      const order = strategies.map((_, i) => strategies[(i + repetition - 1) % strategies.length]!);
       for (const strategy of order) runs.push(await labRunWithRetries(strategy, repetition, options));
     }
   } finally {
@@ -152,7 +157,10 @@ async function labRun(strategy: Strategy, repetition: number, options: LabOption
     await Promise.all(pollers.map((p) => p.stop()));
     if (!existsSync(reportFile)) throw new Error(`tsmig run (${strategy}) wrote no report; exit ${cli.exitCode}: ${String(cli.stderr).slice(-2000)}`);
     const report = runReportFromJson(JSON.parse(readFileSync(reportFile, 'utf8')) as Record<string, unknown>);
-    const run = summarize(report, reportFile, strategy, repetition, cli.exitCode ?? -1, pollers.flatMap((p) => p.polls));
+    const polls = pollers.flatMap((p) => p.polls);
+    // The raw counters beside the report, for checking any figure derived from them.
+    writeFileSync(join(dirname(reportFile), 'polls.json'), JSON.stringify(polls.map((p) => ({ ...p, guests: Object.fromEntries(p.guests) }))));
+    const run = summarize(report, reportFile, strategy, repetition, cli.exitCode ?? -1, polls);
     const rebooted = (['gsend', 'grecv'] as const).filter((g) => bootedOnArrival(g) && !run.guestsLost.includes(g));
     return { ...run, guestsLost: [...run.guestsLost, ...rebooted], load1: { start: loadAtStart, end: loadavg()[0]! } };
   } finally {

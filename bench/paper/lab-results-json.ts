@@ -4,6 +4,7 @@
 import type { Strategy } from '../../src/planner/types.ts';
 import type { LabOptions, LabRun } from './lab-experiment.ts';
 import type { LabStack } from './lab-stack.ts';
+import { LAB_SHAPING } from './lab-experiment.ts';
 import { STRATEGIES } from './seed-figures.ts';
 
 const round = (x: number, digits: number) => Number(x.toFixed(digits));
@@ -40,7 +41,7 @@ export function labResultsJson(runs: readonly LabRun[], stack: LabStack | undefi
   return {
     stack: stack ?? null,
     link_rate: options.linkRate,
-    link_shaped: 'each host link, both directions (tbf on both ends of its veth pair)',
+    link_shaped: `each host link, both directions (${LAB_SHAPING})`,
     traffic: options.traffic,
     grecv_dirty_mib: options.grecvDirtyMib,
     repetitions: options.repetitions,

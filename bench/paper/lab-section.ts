@@ -1,6 +1,6 @@
 // Markdown for the lab part: median and spread per strategy, beside the seed's experiment 1.
 import type { Strategy } from '../../src/planner/types.ts';
-import { LAB_PLAYBOOK, runLabExperiment, type LabOptions, type LabRun } from './lab-experiment.ts';
+import { LAB_PLAYBOOK, LAB_SHAPING, runLabExperiment, type LabOptions, type LabRun } from './lab-experiment.ts';
 import { labStack, type LabStack } from './lab-stack.ts';
 import { markdownTable } from './markdown-table.ts';
 import { SEED_NETPERF, STRATEGIES } from './seed-figures.ts';
@@ -15,6 +15,8 @@ export async function labSection(options: LabOptions): Promise<{ markdown: strin
   }
   const markdown = [
     `## Real lab, reduced scale (\`${LAB_PLAYBOOK}\`, each host's link shaped to ${options.linkRate} in and ${options.linkRate} out, ${options.repetitions} runs per strategy)`,
+    '',
+    `Shaping: ${LAB_SHAPING}.`,
     '',
     stack ? `Stack: libvirt ${stack.libvirt}, QEMU ${stack.qemu} (Debian packages ${stack.libvirt_package}, ${stack.qemu_package}).` : 'Stack: not read.',
     '',

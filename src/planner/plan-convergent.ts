@@ -1,13 +1,15 @@
 // Never plan a migration that cannot finish. A pre-copy the time model predicts not to converge
 // within the timeout (alone, or in the plan's waves) is not chosen plain: by the playbook's
 // convergence policy its VM goes by post-copy or by pre-copy with auto-converge (a pin the
-// solver respects), or the plan is refused before anything moves. Pure.
+// solver respects), or the plan is refused before anything moves. `ignore` plans it plain all
+// the same, says so in its reason and counts it at its timeout (which aborts it if it does not
+// finish). Pure.
 import { atRuleOf, PlanInfeasibleError } from './plan-infeasible-error.ts';
 import { planMigrations, planMigrationsAsync } from './plan-migrations.ts';
 import { DEFAULT_TIME_LIMIT_MS, type PlanOptions } from './plan-pace.ts';
 import { movePermittedModes } from './move-modes.ts';
 import { mibPerSecond } from './time-model.ts';
-import type { ConvergencePolicy, MoveRequest, Plan, PlanInput } from './types.ts';
+import type { ConvergencePolicy, MoveRequest, Plan, PlanInput, PlannedMigration } from './types.ts';
 import { simulateWave } from './wave-fluid-model.ts';
 
 type Remedy = 'post-copy' | 'auto-converge';
@@ -30,6 +32,7 @@ const REMEDIES: Record<ConvergencePolicy, Remedy[]> = {
   'prefer-post-copy': ['post-copy', 'auto-converge'],
   'auto-converge': ['auto-converge', 'post-copy'],
   fail: [],
+  ignore: [],
 };
 
 export function planConvergentMigrations(input: PlanInput, options: PlanOptions = {}): Plan {
@@ -66,6 +69,7 @@ function* convergenceRounds(input: PlanInput): Generator<PlanInput, Plan, Plan> 
   const policy = input.convergence ?? 'prefer-post-copy';
   const remedyOf = new Map<string, Remedied>();
   const moveByVm = new Map(input.moves.map((m) => [m.vm, m]));
+  if (policy === 'ignore') return ignoredConvergence(input, yield input, timeoutS);
 
   /** The next remedy for this VM after its current one, or a refusal naming the facts. */
   const escalate = (move: MoveRequest, evidence: Evidence): void => {
@@ -99,6 +103,27 @@ function* convergenceRounds(input: PlanInput): Generator<PlanInput, Plan, Plan> 
     for (const m of late) escalate(moveByVm.get(m.vm)!, { durationS: m.estimatedDurationS ?? Infinity, streamMbps: m.predictedStreamMbps ?? 0, context: 'in the plan' });
   }
   throw new Error('convergence rule: no stable plan (a bug)');
+}
+
+/**
+ * convergence: ignore. A pre-copy predicted beyond the timeout stays as planned; its reason says
+ * what was predicted, and its estimate (and its wave's) is the timeout, where it would be aborted.
+ */
+function ignoredConvergence(input: PlanInput, plan: Plan, timeoutS: number): Plan {
+  const late = (m: PlannedMigration): boolean => m.mode === 'pre-copy' && !((m.estimatedDurationS ?? 0) <= timeoutS);
+  if (!plan.migrations.some(late)) return plan;
+  const cappedS = (s: number): number => Math.min(s, timeoutS);
+  const within = Number.isFinite(timeoutS) ? `within ${timeoutS}s` : 'ever';
+  const migrations = plan.migrations.map((m) => {
+    if (!late(m)) return m;
+    const vm = input.vms.find((v) => v.vm === m.vm);
+    const evidence: Evidence = { durationS: m.estimatedDurationS ?? Infinity, streamMbps: m.predictedStreamMbps ?? 0, context: 'in the plan' };
+    const reason = `${m.reason}; predicted not to converge ${within} (${facts(vm?.dirtyMibPerS ?? 0, evidence)}), planned plain (convergence: ignore): the timeout aborts it if so, the VM staying on ${m.from}`;
+    return { ...m, reason, ...(Number.isFinite(timeoutS) ? { estimatedDurationS: timeoutS } : { estimatedDurationS: undefined }) };
+  });
+  const waveSummaries = plan.waveSummaries?.map((w) => ({ ...w, estimatedDurationS: cappedS(w.estimatedDurationS) }));
+  const totalS = waveSummaries?.reduce((sum, w) => sum + w.estimatedDurationS, 0);
+  return { ...plan, migrations, ...(waveSummaries ? { waveSummaries } : {}), estimatedTotalTimeS: totalS !== undefined && Number.isFinite(totalS) ? totalS : undefined };
 }
 
 function usable(input: PlanInput, move: MoveRequest, remedy: Remedy): boolean {

@@ -106,8 +106,8 @@ export const playbookSchema = {
         modes: { type: 'array', minItems: 1, uniqueItems: true, items: mode },
         auto_converge: { type: 'boolean' },
         convergence: {
-          enum: ['prefer-post-copy', 'auto-converge', 'fail'],
-          description: 'A pre-copy predicted not to finish within the timeout goes by post-copy, by pre-copy with auto-converge, or the plan is refused.',
+          enum: ['prefer-post-copy', 'auto-converge', 'fail', 'ignore'],
+          description: 'A pre-copy predicted not to finish within the timeout goes by post-copy, by pre-copy with auto-converge, the plan is refused, or (ignore) it is planned plain and its timeout aborts it if it does not finish.',
         },
         postcopy_switch: { enum: ['immediate', 'after-first-pass'] },
         persistent: { type: 'boolean' },

@@ -6,7 +6,7 @@ export type MigrationMode = 'pre-copy' | 'post-copy';
 export type Strategy = 'traffic-sensitive' | 'pre-copy' | 'post-copy';
 export type PlanObjective = 'contention' | 'time';
 /** What to do with a pre-copy predicted not to finish within the timeout (constraints.convergence). */
-export type ConvergencePolicy = 'prefer-post-copy' | 'auto-converge' | 'fail';
+export type ConvergencePolicy = 'prefer-post-copy' | 'auto-converge' | 'fail' | 'ignore';
 
 /** The `driver:` values come from the drivers' option registry (one line per driver). */
 export { DRIVER_KINDS, type DriverKind } from '../drivers/driver-options.ts';

@@ -9,7 +9,7 @@
 #   lab.sh stop-libvirtd HOST | start-libvirtd HOST
 #   lab.sh rekey HOST                  new ssh host key; known_hosts keep the old one
 #   lab.sh trust                       rewrite every known_hosts from the current keys
-#   lab.sh shape RATE [BURST] | unshape   tc tbf on each host's link, in and out
+#   lab.sh shape RATE [BURST [LATENCY]] | unshape   tc tbf on each host's link, in and out
 #   lab.sh cut-link | heal-link        hostA and hostB stop (start) reaching each other; both
 #                                      stay reachable from this machine (where tsmig runs)
 #   lab.sh kill-sshd HOST | start-sshd HOST   every sshd of HOST, sessions included
@@ -716,15 +716,24 @@ serves_key() {
 # here, and it shapes what a device sends): the root-side veth sends what enters the host, the
 # host's eth0 what leaves it. So a pre-copy meets the guests' outbound traffic at its source and a
 # post-copy their inbound traffic at its destination, as on the seed's NICs.
+# Buffering keeps the seed's times, not its bytes: a 1 Gbit/s NIC's default queue (1000 packets)
+# holds ~12 ms, so the tbf queue holds 10 ms (LATENCY); and 1.7 MB of unsent data in a socket,
+# 14 ms at 1 Gbit/s, would hold a post-copy's page requests behind the bulk transfer for 0.85 s
+# at 16 Mbit/s, so each host keeps at most 16 KiB unsent per TCP socket (tcp_notsent_lowat:
+# 8 ms at 16 Mbit/s). With the old 100 ms queue and no limit, a post-copied sender stalled
+# for ~75 s of its 107 s post-copy (docs/results/README.md).
+readonly SHAPED_NOTSENT_LOWAT=16384
+readonly DEFAULT_NOTSENT_LOWAT=4294967295
 cmd_shape() {
-  local rate="${1:?usage: lab.sh shape RATE [BURST], e.g. 8mbit}" burst="${2:-64kb}" host
+  local rate="${1:?usage: lab.sh shape RATE [BURST [LATENCY]], e.g. 8mbit}" burst="${2:-16kb}" latency="${3:-10ms}" host
   for host in "${HOSTS[@]}"; do
-    tc qdisc replace dev "$(root_veth "$host")" root tbf rate "$rate" burst "$burst" latency 100ms
-    in_host "$host" tc qdisc replace dev "$HOST_NIC" root tbf rate "$rate" burst "$burst" latency 100ms
+    tc qdisc replace dev "$(root_veth "$host")" root tbf rate "$rate" burst "$burst" latency "$latency"
+    in_host "$host" tc qdisc replace dev "$HOST_NIC" root tbf rate "$rate" burst "$burst" latency "$latency"
+    in_host "$host" sysctl -qw "net.ipv4.tcp_notsent_lowat=${SHAPED_NOTSENT_LOWAT}"
   done
   rate_mbps "$rate" >"$LINK_MBPS_FILE"
   write_engine_files
-  log "each host's link shaped to ${rate} in and ${rate} out (inventory: nic_mbps $(link_mbps))"
+  log "each host's link shaped to ${rate} in and ${rate} out, queue ${latency}, ${SHAPED_NOTSENT_LOWAT} B unsent per socket (inventory: nic_mbps $(link_mbps))"
 }
 
 # tc's rate words (tc(8)): kbit, mbit, gbit (and bps, bytes per second) to Mbit/s.
@@ -742,6 +751,7 @@ cmd_unshape() {
   for host in "${HOSTS[@]}"; do
     tc qdisc del dev "$(root_veth "$host")" root 2>/dev/null || true
     in_host "$host" tc qdisc del dev "$HOST_NIC" root 2>/dev/null || true
+    in_host "$host" sysctl -qw "net.ipv4.tcp_notsent_lowat=${DEFAULT_NOTSENT_LOWAT}" 2>/dev/null || true
   done
   rm -f "$LINK_MBPS_FILE"
   write_engine_files

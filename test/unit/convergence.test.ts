@@ -74,6 +74,25 @@ test('post-copy denied and auto-converge too slow for the timeout: refused (exit
   await assert.rejects(runSim(loadPlaybook(writeTemp(DENIED('auto-converge', '20s')))), /VM db: pre-copy would not converge within the 20s timeout/);
 });
 
+test('convergence: ignore plans the receiver plain, counts it at its timeout, and the timeout aborts it: the VM stays on its source', async () => {
+  const playbook = loadPlaybook(repoFile('playbooks/fast-dirtying-sim.yml'));
+  playbook.constraints.convergence = 'ignore';
+  playbook.constraints.timeoutMs = 60_000;
+  playbook.constraints.retries = 0;
+  const { report } = await runSim(playbook);
+  const receiver = report.plan.migrations.find((m) => m.vm === 'receiver')!;
+  assert.equal(receiver.mode, 'pre-copy');
+  assert.equal(receiver.autoConverge, undefined);
+  assert.match(receiver.reason, /; predicted not to converge within 60s \(it dirties 1[45]\d\.\d MiB\/s, its stream would get \d+ Mbps .*\), planned plain \(convergence: ignore\)/);
+  assert.equal(receiver.estimatedDurationS, 60);
+  assert.ok(report.plan.estimatedTotalTimeS! >= 60 && Number.isFinite(report.plan.estimatedTotalTimeS!), `total ${report.plan.estimatedTotalTimeS}`);
+  const ran = report.migrations.find((m) => m.vm === 'receiver')!;
+  assert.equal(ran.status, 'failed');
+  assert.equal(ran.vm_on, 'hostA');
+  assert.notEqual(report.exit_code, 0);
+  assert.equal(report.migrations.find((m) => m.vm === 'sender')!.vm_on, 'hostB');
+});
+
 test('the run report has predicted beside measured per migration, and the HTML timeline a dashed estimate per bar', async () => {
   const { report } = await runSim(loadPlaybook(repoFile('playbooks/demo-sim.yml')));
   for (const m of report.migrations) {

@@ -188,6 +188,11 @@ function summarize(report: RunReport, reportFile: string, strategy: Strategy, re
   for (const [guest, rate] of [['gsend', before.gsend.txBytesPerS], ['grecv', before.grecv.rxBytesPerS]] as const) {
     if (!(rate > 0)) throw new Error(`${guest}'s stream carried nothing before the migrations (run report ${reportFile}): no baseline`);
   }
+  // Counters summed over hosts only grow; a negative rate (seen once in a trial run) is a reading
+  // this summary cannot explain, so the run is spoiled (and tried again) rather than counted.
+  for (const [guest, rate] of [['gsend', during.gsend.txBytesPerS], ['grecv', during.grecv.rxBytesPerS]] as const) {
+    if (rate < 0) throw new Error(`${guest}'s counters went backwards during the migrations (polls beside ${reportFile})`);
+  }
   return {
     strategy,
     repetition,

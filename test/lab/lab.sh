@@ -720,8 +720,8 @@ serves_key() {
 # holds ~12 ms, so the tbf queue holds 10 ms (LATENCY); and 1.7 MB of unsent data in a socket,
 # 14 ms at 1 Gbit/s, would hold a post-copy's page requests behind the bulk transfer for 0.85 s
 # at 16 Mbit/s, so each host keeps at most 16 KiB unsent per TCP socket (tcp_notsent_lowat:
-# 8 ms at 16 Mbit/s). With the old 100 ms queue and no limit, a post-copied sender stalled
-# for ~75 s of its 107 s post-copy (docs/results/README.md).
+# 8 ms at 16 Mbit/s). With a 100 ms queue, a post-copied sender's page faults waited behind
+# the bulk transfer and its stream stopped for most of the post-copy (docs/results/README.md).
 readonly SHAPED_NOTSENT_LOWAT=16384
 readonly DEFAULT_NOTSENT_LOWAT=4294967295
 cmd_shape() {

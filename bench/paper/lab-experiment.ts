@@ -92,10 +92,10 @@ export async function runLabExperiment(options: LabOptions): Promise<LabRun[]> {
   await options.onLabUp?.();
   const runs: LabRun[] = [];
   if (options.traffic === 'external') await lab('external-traffic', 'start');
+  const strategies = options.strategies ?? STRATEGIES;
   try {
     for (let repetition = 1; repetition <= options.repetitions; repetition++) {
       // Rotate the order so drift in machine load does not favour one strategy.
-      const strategies = options.strategies ?? STRATEGIES;
       const order = strategies.map((_, i) => strategies[(i + repetition - 1) % strategies.length]!);
       for (const strategy of order) runs.push(await labRunWithRetries(strategy, repetition, options));
     }

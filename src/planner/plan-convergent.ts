@@ -67,9 +67,9 @@ function shareTimeLimit(options: PlanOptions): () => PlanOptions {
 function* convergenceRounds(input: PlanInput): Generator<PlanInput, Plan, Plan> {
   const timeoutS = input.timeoutMs !== undefined && input.timeoutMs > 0 ? input.timeoutMs / 1000 : Infinity;
   const policy = input.convergence ?? 'prefer-post-copy';
+  if (policy === 'ignore') return ignoredConvergence(input, yield input, timeoutS);
   const remedyOf = new Map<string, Remedied>();
   const moveByVm = new Map(input.moves.map((m) => [m.vm, m]));
-  if (policy === 'ignore') return ignoredConvergence(input, yield input, timeoutS);
 
   /** The next remedy for this VM after its current one, or a refusal naming the facts. */
   const escalate = (move: MoveRequest, evidence: Evidence): void => {
@@ -98,9 +98,9 @@ function* convergenceRounds(input: PlanInput): Generator<PlanInput, Plan, Plan> 
   // Each round escalates at least one VM, and each VM has at most two remedies.
   for (let round = 0; round <= 2 * input.moves.length + 1; round++) {
     const plan = yield withRemedies(input, remedyOf);
-    const late = plan.migrations.filter((m) => m.mode === 'pre-copy' && !((m.estimatedDurationS ?? 0) <= timeoutS));
+    const late = plan.migrations.filter((m) => isLate(m, timeoutS));
     if (late.length === 0) return plan;
-    for (const m of late) escalate(moveByVm.get(m.vm)!, { durationS: m.estimatedDurationS ?? Infinity, streamMbps: m.predictedStreamMbps ?? 0, context: 'in the plan' });
+    for (const m of late) escalate(moveByVm.get(m.vm)!, evidenceInPlan(m));
   }
   throw new Error('convergence rule: no stable plan (a bug)');
 }
@@ -110,20 +110,26 @@ function* convergenceRounds(input: PlanInput): Generator<PlanInput, Plan, Plan> 
  * what was predicted, and its estimate (and its wave's) is the timeout, where it would be aborted.
  */
 function ignoredConvergence(input: PlanInput, plan: Plan, timeoutS: number): Plan {
-  const late = (m: PlannedMigration): boolean => m.mode === 'pre-copy' && !((m.estimatedDurationS ?? 0) <= timeoutS);
-  if (!plan.migrations.some(late)) return plan;
-  const cappedS = (s: number): number => Math.min(s, timeoutS);
+  if (!plan.migrations.some((m) => isLate(m, timeoutS))) return plan;
   const within = Number.isFinite(timeoutS) ? `within ${timeoutS}s` : 'ever';
   const migrations = plan.migrations.map((m) => {
-    if (!late(m)) return m;
+    if (!isLate(m, timeoutS)) return m;
     const vm = input.vms.find((v) => v.vm === m.vm);
-    const evidence: Evidence = { durationS: m.estimatedDurationS ?? Infinity, streamMbps: m.predictedStreamMbps ?? 0, context: 'in the plan' };
-    const reason = `${m.reason}; predicted not to converge ${within} (${facts(vm?.dirtyMibPerS ?? 0, evidence)}), planned plain (convergence: ignore): the timeout aborts it if so, the VM staying on ${m.from}`;
-    return { ...m, reason, ...(Number.isFinite(timeoutS) ? { estimatedDurationS: timeoutS } : { estimatedDurationS: undefined }) };
+    const reason = `${m.reason}; predicted not to converge ${within} (${facts(vm?.dirtyMibPerS ?? 0, evidenceInPlan(m))}), planned plain (convergence: ignore): the timeout aborts it if so, the VM staying on ${m.from}`;
+    return { ...m, reason, estimatedDurationS: Number.isFinite(timeoutS) ? timeoutS : undefined };
   });
-  const waveSummaries = plan.waveSummaries?.map((w) => ({ ...w, estimatedDurationS: cappedS(w.estimatedDurationS) }));
+  const waveSummaries = plan.waveSummaries?.map((w) => ({ ...w, estimatedDurationS: Math.min(w.estimatedDurationS, timeoutS) }));
   const totalS = waveSummaries?.reduce((sum, w) => sum + w.estimatedDurationS, 0);
   return { ...plan, migrations, ...(waveSummaries ? { waveSummaries } : {}), estimatedTotalTimeS: totalS !== undefined && Number.isFinite(totalS) ? totalS : undefined };
+}
+
+/** A planned pre-copy the model does not see finishing within the timeout. */
+function isLate(m: PlannedMigration, timeoutS: number): boolean {
+  return m.mode === 'pre-copy' && !((m.estimatedDurationS ?? 0) <= timeoutS);
+}
+
+function evidenceInPlan(m: PlannedMigration): Evidence {
+  return { durationS: m.estimatedDurationS ?? Infinity, streamMbps: m.predictedStreamMbps ?? 0, context: 'in the plan' };
 }
 
 function usable(input: PlanInput, move: MoveRequest, remedy: Remedy): boolean {
